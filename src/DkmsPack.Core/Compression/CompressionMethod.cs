@@ -1,0 +1,9 @@
+namespace DkmsPack.Compression;
+
+/// <summary>How archive members (deb) or the payload (rpm) are compressed.</summary>
+public enum CompressionMethod
+{
+    Gzip,
+    Zstd,
+    None,
+}

@@ -1,0 +1,95 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.IO.Hashing;
+
+namespace DkmsPack.Compression;
+
+/// <summary>
+/// A gzip writer whose framing is ours, so the bytes are the same on every OS: the BCL's GZipStream
+/// takes the OS byte from the platform's zlib build. Header per RFC 1952 §2.3 with no name and mtime 0,
+/// as <c>gzip -n</c> writes it (lintian: package-contains-timestamped-gzip).
+/// </summary>
+public sealed class GzipWriteStream : Stream
+{
+    // RFC 1952 §2.3.1 member header.
+    private const byte Id1 = 0x1f;
+    private const byte Id2 = 0x8b;
+    private const byte CompressionMethodDeflate = 8;
+    private const byte NoFlags = 0;
+    private const byte ExtraFlagsMaximumCompression = 2;
+    private const byte ExtraFlagsFastest = 4;
+    private const byte OperatingSystemUnix = 3;
+    private const int TrailerLength = 8;
+
+    private readonly Stream _output;
+    private readonly DeflateStream _deflate;
+    private readonly Crc32 _crc = new();
+    private uint _inputLength;
+    private bool _finished;
+
+    public GzipWriteStream(Stream output, int level)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _output = output;
+        Span<byte> header = [Id1, Id2, CompressionMethodDeflate, NoFlags, 0, 0, 0, 0, ExtraFlags(level), OperatingSystemUnix];
+        _output.Write(header);
+        _deflate = Compressor.RawDeflate(output, level);
+    }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => !_finished;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        _crc.Append(buffer);
+        unchecked
+        {
+            // ISIZE is the input length modulo 2^32 (RFC 1952 §2.3.1).
+            _inputLength += (uint)buffer.Length;
+        }
+
+        _deflate.Write(buffer);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_finished)
+        {
+            _finished = true;
+            _deflate.Dispose();
+            Span<byte> trailer = stackalloc byte[TrailerLength];
+            BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc.GetCurrentHashAsUInt32());
+            BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], _inputLength);
+            _output.Write(trailer);
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static byte ExtraFlags(int level) => level switch
+    {
+        >= 9 => ExtraFlagsMaximumCompression,
+        <= 1 => ExtraFlagsFastest,
+        _ => 0,
+    };
+}

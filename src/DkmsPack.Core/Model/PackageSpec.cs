@@ -1,0 +1,53 @@
+using DkmsPack.Compression;
+
+namespace DkmsPack.Model;
+
+/// <summary>
+/// Everything a package writer needs, format-neutral, validated and with defaults applied.
+/// Writers read only this: never the file system's metadata, the environment or the clock.
+/// </summary>
+public sealed class PackageSpec
+{
+    /// <summary>PACKAGE_NAME from dkms.conf, verbatim: the DKMS module name the scripts use.</summary>
+    public required string ModuleName { get; init; }
+
+    /// <summary>PACKAGE_VERSION from dkms.conf (or --version), verbatim: the DKMS version the scripts use.</summary>
+    public required string ModuleVersion { get; init; }
+
+    /// <summary>The packaging revision: Debian revision, RPM Release. "1" unless given.</summary>
+    public required string Revision { get; init; }
+
+    /// <summary>Maintainer / Packager, "Name &lt;email&gt;".</summary>
+    public required string Maintainer { get; init; }
+
+    /// <summary>One-line synopsis, no trailing dot.</summary>
+    public required string Summary { get; init; }
+
+    /// <summary>Long description; paragraphs separated by blank lines.</summary>
+    public required string Description { get; init; }
+
+    /// <summary>SPDX licence expression.</summary>
+    public required string License { get; init; }
+
+    public string? Homepage { get; init; }
+
+    /// <summary>True when dkms.conf uses BUILD_EXCLUSIVE_CONFIG, which needs a newer dkms (Debian: 3.0.3-4).</summary>
+    public bool UsesBuildExclusiveConfig { get; init; }
+
+    /// <summary>AUTOINSTALL="yes": the install scripts build the module; otherwise they only register it.</summary>
+    public bool AutoInstall { get; init; } = true;
+
+    /// <summary>The module source, installed under <see cref="SourceDirectory"/>, sorted by path (ordinal).</summary>
+    public required IReadOnlyList<PackageEntry> SourceEntries { get; init; }
+
+    /// <summary>Build time in seconds since the Unix epoch: SOURCE_DATE_EPOCH when set, else now.</summary>
+    public required long BuildTime { get; init; }
+
+    public CompressionMethod Compression { get; init; } = CompressionMethod.Gzip;
+
+    /// <summary>The install directory of the sources, without leading slash: <c>usr/src/NAME-VERSION</c>.</summary>
+    public string SourceDirectory => $"usr/src/{ModuleName}-{ModuleVersion}";
+
+    /// <summary>Total bytes of regular files and symlink targets (what RPM's SIZE tag and df care about).</summary>
+    public long ContentSize => SourceEntries.Sum(e => e.Kind == EntryKind.Directory ? 0 : e.Size);
+}

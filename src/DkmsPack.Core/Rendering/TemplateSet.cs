@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using DkmsPack.Diagnostics;
+using Scriban;
+using Scriban.Parsing;
+using Scriban.Runtime;
+
+namespace DkmsPack.Rendering;
+
+/// <summary>
+/// The packaging templates: those embedded in dkmspack, each of which a file of the same relative
+/// path under the user's override directory replaces (e.g. <c>deb/postinst.sbn</c>).
+/// </summary>
+public sealed class TemplateSet : ITemplateLoader
+{
+    private const string ResourcePrefix = "templates/";
+    private readonly string? _overrideDirectory;
+    private readonly ConcurrentDictionary<string, Template> _parsed = new(StringComparer.Ordinal);
+
+    private TemplateSet(string? overrideDirectory)
+    {
+        _overrideDirectory = overrideDirectory;
+    }
+
+    /// <summary>Only the templates built into dkmspack.</summary>
+    public static TemplateSet Embedded { get; } = new(null);
+
+    /// <summary>The embedded templates, with any file under <paramref name="directory"/> taking precedence.</summary>
+    public static TemplateSet WithOverrides(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new DkmsPackException($"{directory}: the templates directory does not exist; pass --templates a directory holding deb/*.sbn or rpm/*.sbn files", ExitCode.InvalidOptions);
+        }
+
+        return new TemplateSet(Path.GetFullPath(directory));
+    }
+
+    /// <summary>Relative names of every embedded template, e.g. <c>deb/control.sbn</c>.</summary>
+    public static IEnumerable<string> EmbeddedNames() =>
+        typeof(TemplateSet).Assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
+            .Select(n => n[ResourcePrefix.Length..])
+            .Order(StringComparer.Ordinal);
+
+    /// <summary>Where a template comes from, for messages: the override file's path or "embedded:NAME".</summary>
+    public string Origin(string name)
+    {
+        string? file = OverrideFile(name);
+        return file ?? $"embedded:{name}";
+    }
+
+    /// <summary>The template's source text.</summary>
+    public string ReadText(string name)
+    {
+        string? file = OverrideFile(name);
+        if (file is not null)
+        {
+            return File.ReadAllText(file);
+        }
+
+        using Stream? resource = typeof(TemplateSet).Assembly.GetManifestResourceStream(ResourcePrefix + name)
+            ?? throw new DkmsPackException($"embedded:{name}: no such template (a bug in dkmspack)", ExitCode.InternalError);
+        using var reader = new StreamReader(resource);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Parses (once) and returns the template, failing with the file and line of a syntax error.</summary>
+    public Template Get(string name) => _parsed.GetOrAdd(name, Parse);
+
+    string ITemplateLoader.GetPath(TemplateContext context, SourceSpan callerSpan, string templateName) => templateName;
+
+    string ITemplateLoader.Load(TemplateContext context, SourceSpan callerSpan, string templatePath) => ReadText(templatePath);
+
+    ValueTask<string?> ITemplateLoader.LoadAsync(TemplateContext context, SourceSpan callerSpan, string templatePath) =>
+        ValueTask.FromResult<string?>(ReadText(templatePath));
+
+    private Template Parse(string name)
+    {
+        Template template = Template.Parse(ReadText(name), Origin(name));
+        if (template.HasErrors)
+        {
+            throw new DkmsPackException($"{template.Messages[0]}; fix the template or remove it from the --templates directory", ExitCode.TemplateFailed);
+        }
+
+        return template;
+    }
+
+    private string? OverrideFile(string name)
+    {
+        if (_overrideDirectory is null)
+        {
+            return null;
+        }
+
+        string candidate = Path.Combine(_overrideDirectory, name.Replace('/', Path.DirectorySeparatorChar));
+        return File.Exists(candidate) ? candidate : null;
+    }
+}
