@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hello_left: one half of a two-module dkmspack example. It drives no hardware;
+ * it logs a line when loaded and unloaded.
+ *
+ * Copyright (C) 2026 dkmspack contributors
+ */
+#include <linux/module.h>
+#include "common.h"
+
+static int __init hello_left_init(void)
+{
+	pr_info("hello_pair: %s module loaded\n", hello_pair_side_name(0));
+	return 0;
+}
+
+static void __exit hello_left_exit(void)
+{
+	pr_info("hello_pair: %s module unloaded\n", hello_pair_side_name(0));
+}
+
+module_init(hello_left_init);
+module_exit(hello_left_exit);
+MODULE_DESCRIPTION("dkmspack two-module example, left half (drives no hardware)");
+MODULE_LICENSE("GPL");
