@@ -29,6 +29,9 @@ public sealed class PackageSpec
     /// <summary>SPDX licence expression.</summary>
     public required string License { get; init; }
 
+    /// <summary>Copyright holders, e.g. "2024 Jane Doe &lt;jane@example.org&gt;".</summary>
+    public required string Copyright { get; init; }
+
     public string? Homepage { get; init; }
 
     /// <summary>True when dkms.conf uses BUILD_EXCLUSIVE_CONFIG, which needs a newer dkms (Debian: 3.0.3-4).</summary>
@@ -44,6 +47,9 @@ public sealed class PackageSpec
     public required long BuildTime { get; init; }
 
     public CompressionMethod Compression { get; init; } = CompressionMethod.Gzip;
+
+    /// <summary>Compression level; null means the method's default (gzip 9, zstd 3, as dpkg-deb).</summary>
+    public int? CompressionLevel { get; init; }
 
     /// <summary>The install directory of the sources, without leading slash: <c>usr/src/NAME-VERSION</c>.</summary>
     public string SourceDirectory => $"usr/src/{ModuleName}-{ModuleVersion}";

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using DkmsPack.Diagnostics;
+using DkmsPack.Model;
+using DkmsPack.Packaging;
+
+namespace DkmsPack.Cli.Commands;
+
+/// <summary>mkdeb and mkrpm: one format, the short forms of <c>build</c>.</summary>
+internal static class PackageCommand
+{
+    public static Command Create(string name, string format, string description)
+    {
+        var options = new PackageOptions();
+        var command = new Command(name, description);
+        options.AddTo(command);
+        command.SetAction(parse => CommandRunner.Run(parse, console =>
+        {
+            BuildRequest request = options.ToRequest(parse);
+            BuildOutcome outcome = PackageBuild.Run(request, PackageFormats.Select([format]), DateTimeOffset.UtcNow);
+            Report(console, outcome, parse.GetValue(options.Quiet), parse.GetValue(options.Verbose));
+            return ExitCode.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>Warnings to stderr, then one line per package on stdout (unless quiet).</summary>
+    public static void Report(ConsoleChannels console, BuildOutcome outcome, bool quiet, bool verbose)
+    {
+        foreach (Diagnostic warning in outcome.Conf.Warnings)
+        {
+            console.Error.WriteLine(warning.ToString());
+        }
+
+        if (verbose)
+        {
+            foreach (PackageEntry entry in outcome.Spec.SourceEntries)
+            {
+                console.Error.WriteLine($"  /{entry.Path}");
+            }
+        }
+
+        if (!quiet)
+        {
+            foreach (BuiltPackage package in outcome.Packages)
+            {
+                console.Out.WriteLine(Path.GetRelativePath(Environment.CurrentDirectory, package.Path));
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Collections;
+using System.CommandLine;
+using DkmsPack.Compression;
+using DkmsPack.Packaging;
+
+namespace DkmsPack.Cli.Commands;
+
+/// <summary>The options every packaging command shares, and their binding to a <see cref="BuildRequest"/>.</summary>
+internal sealed class PackageOptions
+{
+    public Argument<string> SourceDirectory { get; } = new("source-dir")
+    {
+        Description = "The module's source tree: the directory holding dkms.conf (its name need not be NAME-VERSION).",
+    };
+
+    public Option<string> Output { get; } = new("--output", "-o")
+    {
+        Description = "Directory to write the packages to (created if missing).",
+        DefaultValueFactory = _ => ".",
+        HelpName = "dir",
+    };
+
+    public Option<string?> Version { get; } = new("--version")
+    {
+        Description = "Module version, replacing PACKAGE_VERSION when it is a placeholder (#MODULE_VERSION#, @VERSION@, …) or computed ($(cat VERSION)). The packaged dkms.conf gets it literally.",
+        HelpName = "version",
+    };
+
+    public Option<string> Revision { get; } = new("--revision", "--release")
+    {
+        Description = "Packaging revision: the Debian revision and the RPM Release.",
+        DefaultValueFactory = _ => "1",
+        HelpName = "n",
+    };
+
+    public Option<string?> Maintainer { get; } = new("--maintainer", "--packager")
+    {
+        Description = "\"Name <email>\" for Maintainer (deb) and Packager (rpm). Default: $DEBFULLNAME <$DEBEMAIL>.",
+        HelpName = "name <email>",
+    };
+
+    public Option<string?> Summary { get; } = new("--summary")
+    {
+        Description = "One-line synopsis. Default: \"NAME driver in DKMS source form\".",
+        HelpName = "text",
+    };
+
+    public Option<string?> Description { get; } = new("--description")
+    {
+        Description = "Long description. Default: a sentence naming the modules.",
+        HelpName = "text",
+    };
+
+    public Option<string?> License { get; } = new("--license")
+    {
+        Description = "SPDX licence expression. Default: the sources' SPDX-License-Identifier tags, else MODULE_LICENSE().",
+        HelpName = "spdx",
+    };
+
+    public Option<string?> Copyright { get; } = new("--copyright")
+    {
+        Description = "Copyright holders for the Debian copyright file. Default: the sources' Copyright lines, else the maintainer.",
+        HelpName = "text",
+    };
+
+    public Option<string?> Homepage { get; } = new("--homepage")
+    {
+        Description = "Upstream URL (Homepage, URL).",
+        HelpName = "url",
+    };
+
+    public Option<CompressionMethod> Compression { get; } = new("--compression", "-Z")
+    {
+        Description = "Compression of data.tar/control.tar (deb) and of the payload (rpm).",
+        DefaultValueFactory = _ => CompressionMethod.Gzip,
+    };
+
+    public Option<int?> CompressionLevel { get; } = new("--compression-level")
+    {
+        Description = "Compression level. Default: gzip 9, zstd 3 (dpkg-deb's defaults).",
+        HelpName = "n",
+    };
+
+    public Option<string?> Templates { get; } = new("--templates")
+    {
+        Description = "Directory of template overrides: any file there (deb/control.sbn, rpm/spec.sbn, …) replaces the built-in one.",
+        HelpName = "dir",
+    };
+
+    public Option<bool> Quiet { get; } = new("--quiet", "-q")
+    {
+        Description = "Print nothing but errors.",
+    };
+
+    public Option<bool> Verbose { get; } = new("--verbose", "-v")
+    {
+        Description = "List every file packaged.",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(SourceDirectory);
+        foreach (Option option in (Option[])[Output, Version, Revision, Maintainer, Summary, Description, License, Copyright, Homepage, Compression, CompressionLevel, Templates, Quiet, Verbose])
+        {
+            command.Options.Add(option);
+        }
+
+        CompressionLevel.Validators.Add(result =>
+        {
+            int? level = result.GetValueOrDefault<int?>();
+            CompressionMethod method = result.GetResult(Compression)?.GetValueOrDefault<CompressionMethod>() ?? CompressionMethod.Gzip;
+            if (level is { } value && (value < 1 || value > Compressor.MaxLevel(method)))
+            {
+                result.AddError($"--compression-level {value} is out of range for {method.ToString().ToLowerInvariant()} (1 to {Compressor.MaxLevel(method)})");
+            }
+        });
+    }
+
+    public BuildRequest ToRequest(ParseResult parse) => new()
+    {
+        SourceDirectory = parse.GetRequiredValue(SourceDirectory),
+        OutputDirectory = parse.GetRequiredValue(Output),
+        Version = parse.GetValue(Version),
+        Revision = parse.GetRequiredValue(Revision),
+        Maintainer = parse.GetValue(Maintainer),
+        Summary = parse.GetValue(Summary),
+        Description = parse.GetValue(Description),
+        License = parse.GetValue(License),
+        Copyright = parse.GetValue(Copyright),
+        Homepage = parse.GetValue(Homepage),
+        Compression = parse.GetValue(Compression),
+        CompressionLevel = parse.GetValue(CompressionLevel),
+        TemplatesDirectory = parse.GetValue(Templates),
+        SourceDateEpoch = System.Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"),
+        Environment = EnvironmentVariables(),
+    };
+
+    private static Dictionary<string, string> EnvironmentVariables()
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+        {
+            variables[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
+        }
+
+        return variables;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text;
+
+namespace DkmsPack.Archives.Tar;
+
+/// <summary>
+/// Writes a GNU-format tar stream the way dpkg-deb does (<c>tar --format=gnu</c>): every entry owned by
+/// root:root (uid/gid 0, names "root"), explicit modes and mtimes, long names as GNU 'L' records.
+/// Never PAX: dpkg rejects PAX headers ("unsupported PAX tar header type 'x'", lib/dpkg/tarfn.c).
+/// </summary>
+public sealed class TarStreamWriter : IDisposable
+{
+    private const string RootName = "root";
+    private const string LongNameEntryName = "././@LongLink";
+
+    private readonly Stream _output;
+    private readonly byte[] _header = new byte[TarLayout.BlockSize];
+    private bool _disposed;
+
+    public TarStreamWriter(Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _output = output;
+    }
+
+    /// <summary>Writes a directory entry; <paramref name="name"/> should end with '/' as dpkg-deb's do.</summary>
+    public void WriteDirectory(string name, int permissions, long modifiedTime) =>
+        WriteHeader(name, TarLayout.TypeDirectory, permissions, 0, modifiedTime, linkTarget: null);
+
+    /// <summary>Writes a regular file whose bytes are in memory.</summary>
+    public void WriteFile(string name, int permissions, long modifiedTime, ReadOnlySpan<byte> content)
+    {
+        WriteHeader(name, TarLayout.TypeRegular, permissions, content.Length, modifiedTime, linkTarget: null);
+        _output.Write(content);
+        WritePadding(content.Length);
+    }
+
+    /// <summary>Streams a regular file of exactly <paramref name="size"/> bytes.</summary>
+    public void WriteFile(string name, int permissions, long modifiedTime, long size, Stream content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        WriteHeader(name, TarLayout.TypeRegular, permissions, size, modifiedTime, linkTarget: null);
+        StreamCopy.CopyExactly(content, _output, size, name);
+        WritePadding(size);
+    }
+
+    /// <summary>Writes a symbolic link; tar stores the target in the header, with no data.</summary>
+    public void WriteSymlink(string name, string target, long modifiedTime) =>
+        WriteHeader(name, TarLayout.TypeSymlink, 0b111_111_111, 0, modifiedTime, target);
+
+    /// <summary>Finishes the archive with the two zero blocks of the end-of-archive marker.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        Array.Clear(_header);
+        _output.Write(_header);
+        _output.Write(_header);
+    }
+
+    private void WriteHeader(string name, byte type, int permissions, long size, long modifiedTime, string? linkTarget)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        byte[] nameBytes = Encoding.UTF8.GetBytes(name);
+        byte[] linkBytes = linkTarget is null ? [] : Encoding.UTF8.GetBytes(linkTarget);
+
+        // Names and targets longer than their fields go first in GNU long-name records, which dpkg
+        // has read since 1.4.1.17; the header itself then carries a truncated copy.
+        if (nameBytes.Length > TarLayout.NameLength)
+        {
+            WriteLongRecord(TarLayout.TypeGnuLongName, nameBytes);
+        }
+
+        if (linkBytes.Length > TarLayout.LinkNameLength)
+        {
+            WriteLongRecord(TarLayout.TypeGnuLongLink, linkBytes);
+        }
+
+        FillHeader(nameBytes, type, permissions, size, modifiedTime, linkBytes);
+        _output.Write(_header);
+    }
+
+    private void WriteLongRecord(byte type, byte[] longValue)
+    {
+        // The record's data is the full value plus a terminating NUL, as GNU tar writes it.
+        FillHeader(Encoding.ASCII.GetBytes(LongNameEntryName), type, 0, longValue.Length + 1, 0, []);
+        _output.Write(_header);
+        _output.Write(longValue);
+        _output.WriteByte(0);
+        WritePadding(longValue.Length + 1);
+    }
+
+    private void FillHeader(ReadOnlySpan<byte> name, byte type, int permissions, long size, long modifiedTime, ReadOnlySpan<byte> linkName)
+    {
+        Span<byte> header = _header;
+        header.Clear();
+        CopyTruncated(name, header.Slice(TarLayout.Name, TarLayout.NameLength));
+        TarLayout.WriteOctal(header.Slice(TarLayout.Mode, TarLayout.ModeLength), permissions);
+        TarLayout.WriteOctal(header.Slice(TarLayout.OwnerId, TarLayout.OwnerIdLength), 0);
+        TarLayout.WriteOctal(header.Slice(TarLayout.GroupId, TarLayout.GroupIdLength), 0);
+        TarLayout.WriteOctal(header.Slice(TarLayout.Size, TarLayout.SizeLength), size);
+        TarLayout.WriteOctal(header.Slice(TarLayout.ModifiedTime, TarLayout.ModifiedTimeLength), Math.Max(0, modifiedTime));
+        header[TarLayout.TypeFlag] = type;
+        CopyTruncated(linkName, header.Slice(TarLayout.LinkName, TarLayout.LinkNameLength));
+        TarLayout.GnuMagic.CopyTo(header[TarLayout.Magic..]);
+        Encoding.ASCII.GetBytes(RootName, header.Slice(TarLayout.OwnerName, TarLayout.OwnerNameLength));
+        Encoding.ASCII.GetBytes(RootName, header.Slice(TarLayout.GroupName, TarLayout.GroupNameLength));
+
+        // The checksum is computed with its own field read as eight spaces (POSIX ustar).
+        header.Slice(TarLayout.Checksum, TarLayout.ChecksumLength).Fill((byte)' ');
+        int checksum = 0;
+        foreach (byte b in header)
+        {
+            checksum += b;
+        }
+
+        TarLayout.WriteOctal(header.Slice(TarLayout.Checksum, TarLayout.ChecksumLength - 1), checksum);
+    }
+
+    private static void CopyTruncated(ReadOnlySpan<byte> value, Span<byte> field) =>
+        value[..Math.Min(value.Length, field.Length)].CopyTo(field);
+
+    private void WritePadding(long size)
+    {
+        int remainder = (int)(size % TarLayout.BlockSize);
+        if (remainder != 0)
+        {
+            _output.Write(TarLayout.ZeroBlock[..(TarLayout.BlockSize - remainder)]);
+        }
+    }
+}

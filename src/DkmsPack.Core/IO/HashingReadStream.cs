@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+
+namespace DkmsPack.IO;
+
+/// <summary>
+/// Reads through to an inner stream while hashing every byte, so a file is read once to be both
+/// archived and digested (md5sums for a deb, FILEDIGESTS for an rpm).
+/// </summary>
+public sealed class HashingReadStream(Stream inner, HashAlgorithmName algorithm) : Stream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(algorithm);
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => inner.Length;
+
+    public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+    /// <summary>The lower-case hex digest of everything read so far; call once, at the end.</summary>
+    public string HexDigest() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int read = inner.Read(buffer);
+        _hash.AppendData(buffer[..read]);
+        return read;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _hash.Dispose();
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

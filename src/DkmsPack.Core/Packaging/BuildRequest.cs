@@ -1,0 +1,40 @@
+using DkmsPack.Compression;
+
+namespace DkmsPack.Packaging;
+
+/// <summary>What the user asked for: the command-line options, format-neutral. Null means "derive it".</summary>
+public sealed class BuildRequest
+{
+    public required string SourceDirectory { get; init; }
+
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>--version: the module version, replacing a placeholder or computed PACKAGE_VERSION.</summary>
+    public string? Version { get; init; }
+
+    public string Revision { get; init; } = "1";
+
+    public string? Maintainer { get; init; }
+
+    public string? Summary { get; init; }
+
+    public string? Description { get; init; }
+
+    public string? License { get; init; }
+
+    public string? Copyright { get; init; }
+
+    public string? Homepage { get; init; }
+
+    public CompressionMethod Compression { get; init; } = CompressionMethod.Gzip;
+
+    public int? CompressionLevel { get; init; }
+
+    public string? TemplatesDirectory { get; init; }
+
+    /// <summary>The environment's SOURCE_DATE_EPOCH, verbatim (validated by <see cref="SpecBuilder"/>).</summary>
+    public string? SourceDateEpoch { get; init; }
+
+    /// <summary>Maintainer defaults, as dch reads them: DEBFULLNAME/DEBEMAIL, else NAME/EMAIL.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using DkmsPack.Diagnostics;
+using DkmsPack.Dkms;
+using DkmsPack.Model;
+using DkmsPack.Source;
+
+namespace DkmsPack.Packaging;
+
+/// <summary>
+/// Turns a <see cref="BuildRequest"/> into a validated <see cref="PackageSpec"/>: reads dkms.conf, lists the tree,
+/// and derives what the user did not give. The only place that reads the module tree's metadata.
+/// </summary>
+public static class SpecBuilder
+{
+    public const string DkmsConfName = "dkms.conf";
+
+    /// <summary>The result, with dkms.conf's warnings for the caller to show.</summary>
+    public sealed record Result(PackageSpec Spec, DkmsConf Conf);
+
+    public static Result Build(BuildRequest request, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string root = Path.GetFullPath(request.SourceDirectory);
+        if (!Directory.Exists(root))
+        {
+            throw new DkmsPackException($"{request.SourceDirectory}: no such directory; give the module's source tree (the directory holding dkms.conf)");
+        }
+
+        string confPath = Path.Combine(root, DkmsConfName);
+        string confDisplay = Path.Combine(request.SourceDirectory, DkmsConfName);
+        string text = ReadConf(confPath, confDisplay);
+
+        DkmsConf conf = DkmsConfReader.Read(text, confDisplay, new DkmsConfOptions
+        {
+            Version = request.Version,
+            ProbeTree = relative => Probe(root, relative),
+        });
+
+        long? clamp = ParseSourceDateEpoch(request.SourceDateEpoch);
+        long buildTime = clamp ?? now.ToUnixTimeSeconds();
+        var replacements = new Dictionary<string, IEntryContent>(StringComparer.Ordinal);
+        if (!string.Equals(conf.PackagedText, conf.Text, StringComparison.Ordinal))
+        {
+            replacements[DkmsConfName] = new MemoryContent(conf.PackagedText);
+        }
+
+        string installDirectory = $"usr/src/{conf.PackageName}-{conf.PackageVersion}";
+        List<PackageEntry> entries = SourceTree.Scan(root, installDirectory, clamp, buildTime, ExclusionRules.IsExcludedByDefault, replacements);
+        SourceTree.EnsureReadable(entries);
+        SourceMetadata.Findings found = SourceMetadata.Read(entries);
+
+        string license = request.License ?? found.License
+            ?? throw new DkmsPackException($"{request.SourceDirectory}: cannot tell the module's licence (no SPDX-License-Identifier tag or MODULE_LICENSE in the sources); pass --license with an SPDX expression such as GPL-2.0-only");
+        string maintainer = request.Maintainer ?? DefaultMaintainer(request.Environment);
+        string modules = string.Join(", ", conf.Modules.Select(m => m.DestModuleName));
+
+        var spec = new PackageSpec
+        {
+            ModuleName = conf.PackageName,
+            ModuleVersion = conf.PackageVersion,
+            Revision = request.Revision,
+            Maintainer = SingleLine(maintainer, "--maintainer"),
+            Summary = SingleLine(request.Summary ?? $"{conf.PackageName} driver in DKMS source form", "--summary").TrimEnd('.'),
+            Description = request.Description ?? DefaultDescription(conf.PackageName, modules),
+            License = SingleLine(license, "--license"),
+            Copyright = SingleLine(request.Copyright ?? (found.CopyrightHolders.Count > 0 ? string.Join("; ", found.CopyrightHolders) : maintainer), "--copyright"),
+            Homepage = request.Homepage is null ? null : SingleLine(request.Homepage, "--homepage"),
+            UsesBuildExclusiveConfig = conf.UsesBuildExclusiveConfig,
+            AutoInstall = conf.AutoInstall,
+            SourceEntries = entries,
+            BuildTime = buildTime,
+            Compression = request.Compression,
+            CompressionLevel = request.CompressionLevel,
+        };
+        return new Result(spec, conf);
+    }
+
+    /// <summary>SOURCE_DATE_EPOCH as the reproducible-builds spec defines it: a decimal count of seconds.</summary>
+    public static long? ParseSourceDateEpoch(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
+            ? seconds
+            : throw new DkmsPackException($"SOURCE_DATE_EPOCH=\"{value}\" is not a whole number of seconds since 1970; set it to e.g. $(git log -1 --format=%ct)", ExitCode.InvalidOptions);
+    }
+
+    private static string ReadConf(string path, string display)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new DkmsPackException($"{display}: not found; a DKMS module tree needs a dkms.conf at its top");
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new DkmsPackException($"{display}: cannot be read ({ex.Message.TrimEnd('.')}); fix its permissions", ex);
+        }
+    }
+
+    private static TreeFileKind Probe(string root, string relative)
+    {
+        string path = Path.Combine(root, relative);
+        if (Directory.Exists(path))
+        {
+            return TreeFileKind.Directory;
+        }
+
+        if (!File.Exists(path))
+        {
+            return TreeFileKind.Missing;
+        }
+
+        const UnixFileMode anyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        return OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & anyExecute) != 0 ? TreeFileKind.ExecutableFile : TreeFileKind.File;
+    }
+
+    private static string DefaultMaintainer(IReadOnlyDictionary<string, string> environment)
+    {
+        string? name = environment.GetValueOrDefault("DEBFULLNAME") ?? environment.GetValueOrDefault("NAME");
+        string? email = environment.GetValueOrDefault("DEBEMAIL") ?? environment.GetValueOrDefault("EMAIL");
+        if (!string.IsNullOrWhiteSpace(name) && !string.IsNullOrWhiteSpace(email))
+        {
+            return $"{name} <{email}>";
+        }
+
+        throw new DkmsPackException("no maintainer given; pass --maintainer \"Name <email>\" (or set DEBFULLNAME and DEBEMAIL)", ExitCode.InvalidOptions);
+    }
+
+    private static string DefaultDescription(string name, string modules) =>
+        $"This package provides the source code of the {name} Linux kernel module ({modules}). "
+        + "DKMS builds and installs it for every installed kernel that has headers, and rebuilds it when a new kernel is installed.";
+
+    /// <summary>Control fields and RPM tags are line-based: a newline in a value would inject fields.</summary>
+    private static string SingleLine(string value, string option)
+    {
+        string trimmed = value.Trim();
+        if (trimmed.Length == 0 || trimmed.Any(char.IsControl))
+        {
+            throw new DkmsPackException($"{option} \"{value.ReplaceLineEndings(" ")}\" must be one non-empty line without control characters", ExitCode.InvalidOptions);
+        }
+
+        return trimmed;
+    }
+}
