@@ -26,7 +26,7 @@ internal static class PackageCommand
     /// <summary>Warnings to stderr, then one line per package on stdout (unless quiet).</summary>
     public static void Report(ConsoleChannels console, BuildOutcome outcome, bool quiet, bool verbose)
     {
-        foreach (Diagnostic warning in outcome.Conf.Warnings)
+        foreach (Diagnostic warning in outcome.Warnings)
         {
             console.Error.WriteLine(warning.ToString());
         }

@@ -21,10 +21,13 @@ public sealed class GzipWriteStream : Stream
     private const byte OperatingSystemUnix = 3;
     private const int TrailerLength = 8;
 
+    private static ReadOnlySpan<byte> EmptyFinalDeflateBlock => [0x03, 0x00];
+
     private readonly Stream _output;
     private readonly DeflateStream _deflate;
     private readonly Crc32 _crc = new();
     private uint _inputLength;
+    private bool _anyInput;
     private bool _finished;
 
     public GzipWriteStream(Stream output, int level)
@@ -58,6 +61,7 @@ public sealed class GzipWriteStream : Stream
             _inputLength += (uint)buffer.Length;
         }
 
+        _anyInput |= !buffer.IsEmpty;
         _deflate.Write(buffer);
     }
 
@@ -77,6 +81,14 @@ public sealed class GzipWriteStream : Stream
         {
             _finished = true;
             _deflate.Dispose();
+
+            // DeflateStream writes nothing at all when it was given nothing, which is no valid deflate
+            // stream; write the empty final block (BFINAL=1, fixed Huffman, end-of-block) ourselves.
+            if (!_anyInput)
+            {
+                _output.Write(EmptyFinalDeflateBlock);
+            }
+
             Span<byte> trailer = stackalloc byte[TrailerLength];
             BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc.GetCurrentHashAsUInt32());
             BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], _inputLength);

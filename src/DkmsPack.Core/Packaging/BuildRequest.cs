@@ -3,7 +3,7 @@ using DkmsPack.Compression;
 namespace DkmsPack.Packaging;
 
 /// <summary>What the user asked for: the command-line options, format-neutral. Null means "derive it".</summary>
-public sealed class BuildRequest
+public sealed record BuildRequest
 {
     public required string SourceDirectory { get; init; }
 

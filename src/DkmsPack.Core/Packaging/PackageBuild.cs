@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using DkmsPack.Diagnostics;
 using DkmsPack.Dkms;
 using DkmsPack.Model;
 using DkmsPack.Rendering;
@@ -9,8 +10,8 @@ namespace DkmsPack.Packaging;
 /// <summary>One package written by a build.</summary>
 public sealed record BuiltPackage(string Path, string Format, string Name, string Version, long Size, string Sha256);
 
-/// <summary>What a build produced, and the dkms.conf warnings worth showing.</summary>
-public sealed record BuildOutcome(IReadOnlyList<BuiltPackage> Packages, DkmsConf Conf, PackageSpec Spec);
+/// <summary>What a build produced, and the warnings worth showing.</summary>
+public sealed record BuildOutcome(IReadOnlyList<BuiltPackage> Packages, DkmsConf Conf, PackageSpec Spec, IReadOnlyList<Diagnostic> Warnings);
 
 /// <summary>
 /// The engine's front door: reads the tree once and writes every requested format from that one reading.
@@ -36,7 +37,7 @@ public static class PackageBuild
             packages.Add(Describe(path, writer.Format, name, version));
         }
 
-        return new BuildOutcome(packages, built.Conf, built.Spec);
+        return new BuildOutcome(packages, built.Conf, built.Spec, built.Warnings);
     }
 
     /// <summary>Writes SHA256SUMS beside the packages, in the format <c>sha256sum -c</c> reads.</summary>

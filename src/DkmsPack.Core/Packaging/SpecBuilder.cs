@@ -14,8 +14,11 @@ public static class SpecBuilder
 {
     public const string DkmsConfName = "dkms.conf";
 
-    /// <summary>The result, with dkms.conf's warnings for the caller to show.</summary>
-    public sealed record Result(PackageSpec Spec, DkmsConf Conf);
+    /// <summary>Used when no maintainer is given: .invalid (RFC 2606) says plainly that it is no real address.</summary>
+    public const string PlaceholderMaintainer = "Unknown Packager <unknown@example.invalid>";
+
+    /// <summary>The result, with the warnings (dkms.conf's and our own) for the caller to show.</summary>
+    public sealed record Result(PackageSpec Spec, DkmsConf Conf, IReadOnlyList<Diagnostic> Warnings);
 
     public static Result Build(BuildRequest request, DateTimeOffset now)
     {
@@ -51,7 +54,13 @@ public static class SpecBuilder
 
         string license = request.License ?? found.License
             ?? throw new DkmsPackException($"{request.SourceDirectory}: cannot tell the module's licence (no SPDX-License-Identifier tag or MODULE_LICENSE in the sources); pass --license with an SPDX expression such as GPL-2.0-only");
-        string maintainer = request.Maintainer ?? DefaultMaintainer(request.Environment);
+        var warnings = new List<Diagnostic>(conf.Warnings);
+        string maintainer = request.Maintainer ?? DefaultMaintainer(request.Environment) ?? PlaceholderMaintainer;
+        if (ReferenceEquals(maintainer, PlaceholderMaintainer))
+        {
+            warnings.Add(Diagnostic.Warning("dkmspack", 0, $"no --maintainer given (nor DEBFULLNAME and DEBEMAIL); the package says \"{PlaceholderMaintainer}\". Pass --maintainer before publishing it"));
+        }
+
         string modules = string.Join(", ", conf.Modules.Select(m => m.DestModuleName));
 
         var spec = new PackageSpec
@@ -72,7 +81,7 @@ public static class SpecBuilder
             Compression = request.Compression,
             CompressionLevel = request.CompressionLevel,
         };
-        return new Result(spec, conf);
+        return new Result(spec, conf, warnings);
     }
 
     /// <summary>SOURCE_DATE_EPOCH as the reproducible-builds spec defines it: a decimal count of seconds.</summary>
@@ -121,7 +130,7 @@ public static class SpecBuilder
         return OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & anyExecute) != 0 ? TreeFileKind.ExecutableFile : TreeFileKind.File;
     }
 
-    private static string DefaultMaintainer(IReadOnlyDictionary<string, string> environment)
+    private static string? DefaultMaintainer(IReadOnlyDictionary<string, string> environment)
     {
         string? name = environment.GetValueOrDefault("DEBFULLNAME") ?? environment.GetValueOrDefault("NAME");
         string? email = environment.GetValueOrDefault("DEBEMAIL") ?? environment.GetValueOrDefault("EMAIL");
@@ -130,7 +139,7 @@ public static class SpecBuilder
             return $"{name} <{email}>";
         }
 
-        throw new DkmsPackException("no maintainer given; pass --maintainer \"Name <email>\" (or set DEBFULLNAME and DEBEMAIL)", ExitCode.InvalidOptions);
+        return null;
     }
 
     private static string DefaultDescription(string name, string modules) =>
