@@ -63,6 +63,11 @@ public sealed class DpkgInstallTests : IDisposable
     /// <summary>Leaves no trace of the test package, whatever state a failed run left.</summary>
     private static void Cleanup()
     {
+        if (!File.Exists("/usr/sbin/dkms") || Environment.UserName != "root")
+        {
+            return;
+        }
+
         RealTool.Run("dpkg", "--purge", Package);
         foreach (string version in (string[])["0.1", "0.2"])
         {

@@ -1,0 +1,57 @@
+using System.Text.RegularExpressions;
+using DkmsPack.Diagnostics;
+using DkmsPack.Model;
+
+namespace DkmsPack.Packaging.Rpm;
+
+/// <summary>How a DKMS module's name and version become an RPM's Name, Version and Release.</summary>
+public static partial class RpmNames
+{
+    /// <summary>PACKAGE_NAME verbatim plus "-dkms" (RPM names may hold upper case and '_').</summary>
+    public static string PackageName(string moduleName)
+    {
+        string name = moduleName + "-dkms";
+        if (!NamePattern().IsMatch(name))
+        {
+            throw new DkmsPackException($"PACKAGE_NAME \"{moduleName}\" cannot become an RPM Name (letters, digits and . _ + - only); rename the module in dkms.conf");
+        }
+
+        return name;
+    }
+
+    /// <summary>
+    /// RPM Version: PACKAGE_VERSION with each '-' (which rpm reserves to separate Version from Release)
+    /// turned into '_'. The DKMS version stays verbatim in /usr/src and in the scriptlets.
+    /// </summary>
+    public static string Version(PackageSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        string version = spec.ModuleVersion.Replace('-', '_');
+        if (!VersionPattern().IsMatch(version))
+        {
+            throw new DkmsPackException($"PACKAGE_VERSION \"{spec.ModuleVersion}\" cannot become an RPM Version (letters, digits and . _ + ~ ^ only); pass --version with one that can");
+        }
+
+        return version;
+    }
+
+    public static string Release(PackageSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!ReleasePattern().IsMatch(spec.Revision))
+        {
+            throw new DkmsPackException($"--release \"{spec.Revision}\" is not an RPM Release (letters, digits and . _ + ~ only)", ExitCode.InvalidOptions);
+        }
+
+        return spec.Revision;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_+][A-Za-z0-9._+-]*$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._+~^]*$")]
+    private static partial Regex VersionPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._+~]*$")]
+    private static partial Regex ReleasePattern();
+}
