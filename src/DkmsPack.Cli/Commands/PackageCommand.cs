@@ -16,7 +16,12 @@ internal static class PackageCommand
         command.SetAction(parse => CommandRunner.Run(parse, console =>
         {
             BuildRequest request = options.ToRequest(parse);
-            BuildOutcome outcome = PackageBuild.Run(request, PackageFormats.Select([format]), DateTimeOffset.UtcNow);
+            BuildOutcome outcome;
+            using (ProgressLine? progress = ProgressLine.ForTerminal(console.Error, parse.GetValue(options.Quiet)))
+            {
+                outcome = PackageBuild.Run(request, PackageFormats.Select([format]), DateTimeOffset.UtcNow, progress);
+            }
+
             Report(console, outcome, parse.GetValue(options.Quiet), parse.GetValue(options.Verbose));
             return ExitCode.Success;
         }));

@@ -20,7 +20,7 @@ public interface IPackageWriter
 
     /// <summary>
     /// Writes the package to <paramref name="output"/>. Scratch files go to <paramref name="scratchDirectory"/>
-    /// so memory stays bounded whatever the tree size.
+    /// so memory stays bounded whatever the tree size. <paramref name="progress"/> hears about every file written.
     /// </summary>
-    void Write(PackageSpec spec, TemplateSet templates, Stream output, string scratchDirectory);
+    void Write(PackageSpec spec, TemplateSet templates, Stream output, string scratchDirectory, IProgress<PackagingProgress>? progress = null);
 }

@@ -20,7 +20,7 @@ public static class PackageBuild
 {
     public const string ChecksumsFileName = "SHA256SUMS";
 
-    public static BuildOutcome Run(BuildRequest request, IReadOnlyList<IPackageWriter> writers, DateTimeOffset now)
+    public static BuildOutcome Run(BuildRequest request, IReadOnlyList<IPackageWriter> writers, DateTimeOffset now, IProgress<PackagingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(writers);
@@ -33,7 +33,7 @@ public static class PackageBuild
             // Names are computed (and validated) before anything is written.
             string name = writer.PackageName(built.Spec);
             string version = writer.PackageVersion(built.Spec);
-            string path = PackageOutput.Write(writer, built.Spec, templates, request.OutputDirectory);
+            string path = PackageOutput.Write(writer, built.Spec, templates, request.OutputDirectory, progress);
             packages.Add(Describe(path, writer.Format, name, version));
         }
 

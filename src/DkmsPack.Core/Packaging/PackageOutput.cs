@@ -10,7 +10,7 @@ namespace DkmsPack.Packaging;
 /// </summary>
 public static class PackageOutput
 {
-    public static string Write(IPackageWriter writer, PackageSpec spec, TemplateSet templates, string outputDirectory)
+    public static string Write(IPackageWriter writer, PackageSpec spec, TemplateSet templates, string outputDirectory, IProgress<PackagingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         string fileName = writer.FileName(spec);
@@ -21,7 +21,7 @@ public static class PackageOutput
         {
             using (var output = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
-                writer.Write(spec, templates, output, directory);
+                writer.Write(spec, templates, output, directory, progress);
                 output.Flush(flushToDisk: false);
             }
 

@@ -39,7 +39,7 @@ public sealed class DebPackageWriter : IPackageWriter
 
     public string FileName(PackageSpec spec) => $"{PackageName(spec)}_{PackageVersion(spec)}_all.deb";
 
-    public void Write(PackageSpec spec, TemplateSet templates, Stream output, string scratchDirectory)
+    public void Write(PackageSpec spec, TemplateSet templates, Stream output, string scratchDirectory, IProgress<PackagingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(output);
@@ -53,7 +53,7 @@ public sealed class DebPackageWriter : IPackageWriter
         string suffix = Compressor.FileSuffix(spec.Compression);
 
         using var data = new ScratchFile(scratchDirectory, ".data.tar");
-        DataSummary summary = WriteData(entries, spec, data.Stream);
+        DataSummary summary = WriteData(entries, spec, data.Stream, new ProgressCounter(Format, spec, progress));
 
         package["installed_size"] = summary.InstalledSizeKiB;
         package["depends"] = Depends(spec);
@@ -95,7 +95,7 @@ public sealed class DebPackageWriter : IPackageWriter
         return [.. entries.Where(e => e.Kind != EntryKind.Symlink), .. entries.Where(e => e.Kind == EntryKind.Symlink)];
     }
 
-    private static DataSummary WriteData(IReadOnlyList<PackageEntry> entries, PackageSpec spec, Stream destination)
+    private static DataSummary WriteData(IReadOnlyList<PackageEntry> entries, PackageSpec spec, Stream destination, ProgressCounter progress)
     {
         var md5Sums = new StringBuilder();
 
@@ -129,6 +129,7 @@ public sealed class DebPackageWriter : IPackageWriter
                         }
 
                         installedSize += KiB(entry.Size);
+                        progress.FileWritten(entry.Size);
                         break;
                 }
             }
