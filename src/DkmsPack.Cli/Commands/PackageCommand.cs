@@ -13,6 +13,13 @@ internal static class PackageCommand
         var options = new PackageOptions();
         var command = new Command(name, description);
         options.AddTo(command);
+        Option<bool>? spec = null;
+        if (format == "rpm")
+        {
+            spec = new Option<bool>("--spec") { Description = "Also write the rendered .spec, which builds the same package with rpmbuild -bb." };
+            command.Options.Add(spec);
+        }
+
         command.SetAction(parse => CommandRunner.Run(parse, console =>
         {
             BuildRequest request = options.ToRequest(parse);
@@ -23,6 +30,15 @@ internal static class PackageCommand
             }
 
             Report(console, outcome, parse.GetValue(options.Quiet), parse.GetValue(options.Verbose));
+            if (spec is not null && parse.GetValue(spec))
+            {
+                string specPath = PackageBuild.WriteSpec(outcome.Spec, request);
+                if (!parse.GetValue(options.Quiet))
+                {
+                    console.Out.WriteLine(Path.GetRelativePath(Environment.CurrentDirectory, specPath));
+                }
+            }
+
             return ExitCode.Success;
         }));
         return command;

@@ -41,7 +41,7 @@ internal sealed class PackageOptions
 
     public Option<string?> Summary { get; } = new("--summary")
     {
-        Description = "One-line synopsis. Default: \"NAME driver in DKMS source form\".",
+        Description = "One-line synopsis. Default: \"DKMS source of the NAME kernel module\".",
         HelpName = "text",
     };
 

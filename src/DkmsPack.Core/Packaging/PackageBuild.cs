@@ -40,6 +40,17 @@ public static class PackageBuild
         return new BuildOutcome(packages, built.Conf, built.Spec, built.Warnings);
     }
 
+    /// <summary>Writes the rendered RPM spec (<c>NAME-dkms.spec</c>) into the output directory and returns its path.</summary>
+    public static string WriteSpec(PackageSpec spec, BuildRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var writer = new Rpm.RpmPackageWriter();
+        TemplateSet templates = request.TemplatesDirectory is null ? TemplateSet.Embedded : TemplateSet.WithOverrides(request.TemplatesDirectory);
+        string path = Path.Combine(Path.GetFullPath(request.OutputDirectory), writer.PackageName(spec) + ".spec");
+        WriteTextAtomically(path, writer.RenderSpec(spec, templates));
+        return path;
+    }
+
     /// <summary>Writes SHA256SUMS beside the packages, in the format <c>sha256sum -c</c> reads.</summary>
     public static string WriteChecksums(IReadOnlyList<BuiltPackage> packages, string outputDirectory)
     {
@@ -51,10 +62,23 @@ public static class PackageBuild
         }
 
         string path = Path.Combine(Path.GetFullPath(outputDirectory), ChecksumsFileName);
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, text.ToString());
-        File.Move(temporary, path, overwrite: true);
+        WriteTextAtomically(path, text.ToString());
         return path;
+    }
+
+    private static void WriteTextAtomically(string path, string text)
+    {
+        string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            File.WriteAllText(temporary, text);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            File.Delete(temporary);
+            throw new Diagnostics.DkmsPackException($"{path}: cannot be written ({ex.Message.TrimEnd('.')}); check the -o directory", Diagnostics.ExitCode.OutputFailed, ex);
+        }
     }
 
     private static BuiltPackage Describe(string path, string format, string name, string version)

@@ -69,7 +69,7 @@ public static class SpecBuilder
             ModuleVersion = conf.PackageVersion,
             Revision = request.Revision,
             Maintainer = SingleLine(maintainer, "--maintainer"),
-            Summary = SingleLine(request.Summary ?? $"{conf.PackageName} driver in DKMS source form", "--summary").TrimEnd('.'),
+            Summary = SingleLine(request.Summary ?? $"DKMS source of the {conf.PackageName} kernel module", "--summary").TrimEnd('.'),
             Description = request.Description ?? DefaultDescription(conf.PackageName, modules),
             License = SingleLine(license, "--license"),
             Copyright = SingleLine(request.Copyright ?? (found.CopyrightHolders.Count > 0 ? string.Join("; ", found.CopyrightHolders) : maintainer), "--copyright"),

@@ -15,7 +15,7 @@ public static class TemplateFunctions
         // DelegateCustomFunction.CreateFunc binds without reflection, so this works under Native AOT.
         functions["sh_quote"] = DelegateCustomFunction.CreateFunc<string, string>(ShellQuote);
         functions["deb_description"] = DelegateCustomFunction.CreateFunc<string, string, string>(DebianDescription);
-        functions["wrap"] = DelegateCustomFunction.CreateFunc<string, int, string>(Wrap);
+        functions["wrap_text"] = DelegateCustomFunction.CreateFunc<string, int, string>(Wrap);
         return functions;
     }
 

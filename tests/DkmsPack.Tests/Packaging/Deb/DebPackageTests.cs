@@ -26,7 +26,7 @@ public sealed class DebPackageTests : IDisposable
         Assert.Equal("kernel", Field(dpkgDeb, deb, "Section"));
         Assert.Equal("dkms (>= 2.1.0.0)", Field(dpkgDeb, deb, "Depends"));
         Assert.Equal("Test Maintainer <test@example.org>", Field(dpkgDeb, deb, "Maintainer"));
-        Assert.StartsWith("apple-gmux driver in DKMS source form\n", Field(dpkgDeb, deb, "Description"), StringComparison.Ordinal);
+        Assert.StartsWith("DKMS source of the apple-gmux kernel module\n", Field(dpkgDeb, deb, "Description"), StringComparison.Ordinal);
     }
 
     [Fact]
