@@ -26,6 +26,10 @@ public sealed class ReproducibilityTests : IDisposable
         { "apple-gmux-0.1", "build", "zstd" },
         { "hello-pair", "build", "gzip" },
         { "hello-pair", "mkdeb", "gzip" },
+
+        // Every format build writes by default (the rpm too, now that it exists).
+        { "apple-gmux-0.1", "build-all", "gzip" },
+        { "hello-pair", "build-all", "zstd" },
     };
 
     [Theory]
@@ -137,8 +141,9 @@ public sealed class ReproducibilityTests : IDisposable
     private static string[] CommandLine(string command, string tree, string output, string compression) => command switch
     {
         "build" => ["build", tree, "-o", output, "--formats", "deb", "-Z", compression, "--maintainer", "Pipeline Test <pipeline@example.org>"],
+        "build-all" => ["build", tree, "-o", output, "-Z", compression, "--maintainer", "Pipeline Test <pipeline@example.org>"],
         "mkdeb" => ["mkdeb", tree, "-o", output, "-Z", compression, "--maintainer", "Pipeline Test <pipeline@example.org>"],
-        _ => throw new ArgumentOutOfRangeException(nameof(command), command, "build or mkdeb"),
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command, "build, build-all or mkdeb"),
     };
 
     /// <summary>
