@@ -40,8 +40,8 @@ public static class Compressor
     /// </summary>
     public static Stream Create(CompressionMethod method, int? level, Stream output) => method switch
     {
-        CompressionMethod.Gzip => new GzipWriteStream(output, level ?? DefaultGzipLevel),
-        CompressionMethod.Zstd => new ZstdSharp.CompressionStream(output, level ?? DefaultZstdLevel, leaveOpen: true),
+        CompressionMethod.Gzip => new ParallelGzipWriteStream(output, level ?? DefaultGzipLevel),
+        CompressionMethod.Zstd => Zstd(output, level ?? DefaultZstdLevel, ZstdWorkers),
         CompressionMethod.None => new NonClosingStream(output),
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
@@ -56,6 +56,20 @@ public static class Compressor
         }
 
         return buffer.ToArray();
+    }
+
+    /// <summary>Workers zstd compresses with; the bytes do not depend on this number (zstd.h, ZSTD_c_nbWorkers).</summary>
+    public static int ZstdWorkers => Math.Clamp(Environment.ProcessorCount, 1, 8);
+
+    /// <summary>
+    /// zstd in multi-threaded mode. Its output is the same for any worker count of 1 or more, but differs from
+    /// single-threaded mode (0 workers), so at least one worker is always used.
+    /// </summary>
+    internal static ZstdSharp.CompressionStream Zstd(Stream output, int level, int workers)
+    {
+        var compressor = new ZstdSharp.Compressor(level);
+        compressor.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, Math.Max(1, workers));
+        return new ZstdSharp.CompressionStream(output, compressor, bufferSize: 1 << 17, preserveCompressor: false, leaveOpen: true);
     }
 
     internal static DeflateStream RawDeflate(Stream output, int level) =>

@@ -12,6 +12,12 @@ public static partial class SourceMetadata
     /// <summary>Only the top of each file is read: licence headers live there, and large trees stay fast.</summary>
     private const int HeadBytes = 4096;
 
+    /// <summary>A driver has a handful of sources; past this many, the rest of a big tree adds nothing but time.</summary>
+    private const int MaxFilesRead = 64;
+
+    /// <summary>The copyright field lists at most this many holders, then says there are more.</summary>
+    private const int MaxHolders = 8;
+
     private static readonly Dictionary<string, string> s_moduleLicenseToSpdx = new(StringComparer.Ordinal)
     {
         // include/linux/module.h: "GPL" and "GPL v2" both mean GPL v2 without saying only/or-later; SPDX tags win when present.
@@ -31,13 +37,12 @@ public static partial class SourceMetadata
         var moduleLicenses = new SortedSet<string>(StringComparer.Ordinal);
         var holders = new List<string>();
         byte[] buffer = new byte[HeadBytes];
-        foreach (PackageEntry entry in entries)
+        bool moreHolders = false;
+        IEnumerable<PackageEntry> sources = entries
+            .Where(e => e.Kind == EntryKind.File && (e.Path.EndsWith(".c", StringComparison.Ordinal) || e.Path.EndsWith(".h", StringComparison.Ordinal)))
+            .Take(MaxFilesRead);
+        foreach (PackageEntry entry in sources)
         {
-            if (entry.Kind != EntryKind.File || !(entry.Path.EndsWith(".c", StringComparison.Ordinal) || entry.Path.EndsWith(".h", StringComparison.Ordinal)))
-            {
-                continue;
-            }
-
             string head;
             using (Stream stream = entry.Content!.Open())
             {
@@ -56,12 +61,26 @@ public static partial class SourceMetadata
 
             foreach (Match match in CopyrightLine().Matches(head))
             {
-                string holder = match.Groups["holder"].Value.Trim().TrimEnd('.', '*', '/').Trim();
-                if (holder.Length > 0 && !holders.Contains(holder, StringComparer.Ordinal))
+                string holder = string.Join(' ', match.Groups["holder"].Value.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.', '*', '/', ',', ' ');
+                if (holder.Length == 0 || holders.Contains(holder, StringComparer.Ordinal))
+                {
+                    continue;
+                }
+
+                if (holders.Count < MaxHolders)
                 {
                     holders.Add(holder);
                 }
+                else
+                {
+                    moreHolders = true;
+                }
             }
+        }
+
+        if (moreHolders)
+        {
+            holders.Add("and others (see the source files)");
         }
 
         return new Findings(License(spdx, moduleLicenses), holders);
@@ -69,9 +88,16 @@ public static partial class SourceMetadata
 
     private static string? License(SortedSet<string> spdx, SortedSet<string> moduleLicenses)
     {
-        if (spdx.Count > 0)
+        // A few distinct tags combine into one expression; a tree with many (a kernel tree) has no single
+        // licence worth writing down, so the caller asks for --license.
+        if (spdx.Count is > 0 and <= 3)
         {
             return spdx.Count == 1 ? spdx.Min : string.Join(" AND ", spdx.Select(e => e.Contains(' ', StringComparison.Ordinal) ? $"({e})" : e));
+        }
+
+        if (spdx.Count > 3)
+        {
+            return null;
         }
 
         // MODULE_LICENSE usually sits at the end of a file, so it is found only in files shorter than the
