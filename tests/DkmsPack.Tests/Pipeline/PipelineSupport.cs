@@ -10,18 +10,19 @@ namespace DkmsPack.Tests.Pipeline;
 /// The conditions of the machine a build runs on that must not leak into a package: time zone,
 /// locale, umask and working directory.
 /// </summary>
-internal sealed record HostConditions(string TimeZone, string LcAll, string Lang, string Umask)
+/// <param name="ProcessorCount">DOTNET_PROCESSOR_COUNT (null: the machine's), which sets how many threads compress.</param>
+internal sealed record HostConditions(string TimeZone, string LcAll, string Lang, string Umask, string? ProcessorCount)
 {
-    /// <summary>What a typical CI container has.</summary>
-    public static HostConditions Plain { get; } = new("UTC", "C", "C", "022");
+    /// <summary>What a typical CI container has, with every core of this machine.</summary>
+    public static HostConditions Plain { get; } = new("UTC", "C", "C", "022", null);
 
     /// <summary>
     /// As far from <see cref="Plain"/> as we can get: UTC+12:45/+13:45, a Turkish locale (dotted and dotless i)
-    /// with a German LANG (',' as the decimal separator) and a umask that removes every group and other bit.
+    /// with a German LANG (',' as the decimal separator), a umask that removes every group and other bit, and one core.
     /// </summary>
-    public static HostConditions Hostile { get; } = new("Pacific/Chatham", "tr_TR.UTF-8", "de_DE.UTF-8", "077");
+    public static HostConditions Hostile { get; } = new("Pacific/Chatham", "tr_TR.UTF-8", "de_DE.UTF-8", "077", "1");
 
-    public override string ToString() => $"TZ={TimeZone} LC_ALL={LcAll} LANG={Lang} umask {Umask}";
+    public override string ToString() => $"TZ={TimeZone} LC_ALL={LcAll} LANG={Lang} umask {Umask} DOTNET_PROCESSOR_COUNT={ProcessorCount ?? "(unset)"}";
 }
 
 /// <summary>
@@ -33,7 +34,7 @@ internal static class DkmsPackShell
     private static readonly string[] s_removed =
     [
         "SOURCE_DATE_EPOCH", "DEBFULLNAME", "DEBEMAIL", "NAME", "EMAIL",
-        "TZ", "LANG", "LANGUAGE", "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT",
+        "TZ", "LANG", "LANGUAGE", "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "DOTNET_PROCESSOR_COUNT",
     ];
 
     public static DkmsPackProcess.Result Run(IEnumerable<string> args, HostConditions host, string workingDirectory, string? sourceDateEpoch)
@@ -60,6 +61,11 @@ internal static class DkmsPackShell
         start.Environment["TZ"] = host.TimeZone;
         start.Environment["LC_ALL"] = host.LcAll;
         start.Environment["LANG"] = host.Lang;
+        if (host.ProcessorCount is not null)
+        {
+            start.Environment["DOTNET_PROCESSOR_COUNT"] = host.ProcessorCount;
+        }
+
         if (sourceDateEpoch is not null)
         {
             start.Environment["SOURCE_DATE_EPOCH"] = sourceDateEpoch;

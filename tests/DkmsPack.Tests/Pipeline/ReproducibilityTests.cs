@@ -74,6 +74,30 @@ public sealed class ReproducibilityTests : IDisposable
         Assert.NotEqual(UnixFileMode.None, File.GetUnixFileMode(Path.Combine(outputA, deb)) & UnixFileMode.OtherRead);
     }
 
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("zstd")]
+    public void LargeTree_CompressedOnOneCoreOrAll_GivesByteIdenticalPackages(string compression)
+    {
+        // Several MiB, so that compression runs in more than one block and on several threads where it can.
+        string treeA = _scratch.Combine("a", "large");
+        TreeCopy.Copy(Repo.Example("hello-pair"), treeA, reverse: false, modeMask: (UnixFileMode)0b111_111_111);
+        WriteCompressibleFile(Path.Combine(treeA, "src", "firmware-table.h"), 6 << 20);
+        string treeB = _scratch.Combine("b", "elsewhere", "large");
+        TreeCopy.Copy(treeA, treeB, reverse: true, modeMask: UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        TreeCopy.SetMtimes(treeA, RandomMtimes(seed: 3, []));
+        TreeCopy.SetMtimes(treeB, RandomMtimes(seed: 4, []));
+
+        string outputA = _scratch.Combine("a", "out");
+        string outputB = _scratch.Combine("b", "out");
+        DkmsPackShell.RunChecked(CommandLine("build-all", treeA, outputA, compression), HostConditions.Plain, _scratch.Path, TestBuilds.Epoch);
+        DkmsPackShell.RunChecked(CommandLine("build-all", treeB, outputB, compression), HostConditions.Hostile, _scratch.Path, TestBuilds.Epoch);
+
+        string deb = Assert.Single(Directory.GetFiles(outputA, "*.deb"));
+        Assert.True(new FileInfo(deb).Length > 1 << 20, $"{deb} is only {new FileInfo(deb).Length} bytes: the test data compressed too well to need several blocks");
+        Assert.Equal(HashesByFileName(outputA), HashesByFileName(outputB));
+    }
+
     [Fact]
     public void SourceFileOlderThanTheEpoch_KeepsItsOwnMtime_SoItIsPartOfWhatMustMatch()
     {
@@ -156,6 +180,20 @@ public sealed class ReproducibilityTests : IDisposable
         long low = s_epoch.ToUnixTimeSeconds() + 1;
         long high = DateTimeOffset.UtcNow.AddYears(10).ToUnixTimeSeconds();
         return path => oldFiles.Contains(path, StringComparer.Ordinal) ? s_old : DateTimeOffset.FromUnixTimeSeconds(random.NextInt64(low, high));
+    }
+
+    /// <summary>Text-like data that compresses to roughly a third: hex tables from a seeded generator.</summary>
+    private static void WriteCompressibleFile(string path, int size)
+    {
+        var random = new Random(42);
+        using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
+        long written = 0;
+        while (written < size)
+        {
+            string line = $"    0x{random.Next():x8}, 0x{random.Next(0, 4096):x4}, /* entry {written} */\n";
+            writer.Write(line);
+            written += line.Length;
+        }
     }
 
     /// <summary>The copies must really list differently, or the reverse-order copy proves nothing.</summary>
