@@ -48,7 +48,8 @@ public static class SpecBuilder
         }
 
         string installDirectory = $"usr/src/{conf.PackageName}-{conf.PackageVersion}";
-        List<PackageEntry> entries = SourceTree.Scan(root, installDirectory, clamp, buildTime, ExclusionRules.IsExcludedByDefault, replacements);
+        Func<string, bool> isExcluded = ExclusionRules.ForTree(root, request.OutputDirectory);
+        List<PackageEntry> entries = SourceTree.Scan(root, installDirectory, clamp, buildTime, isExcluded, replacements);
         SourceTree.EnsureReadable(entries);
         SourceMetadata.Findings found = SourceMetadata.Read(entries);
 

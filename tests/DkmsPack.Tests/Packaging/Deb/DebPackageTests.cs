@@ -170,6 +170,32 @@ public sealed class DebPackageTests : IDisposable
     }
 
     [Fact]
+    public void OutputDirectoryInsideTheTree_AndCiMetadata_AreNotPackaged()
+    {
+        string tree = _temp.CopyTree(Repo.Example("apple-gmux-0.1"), "checkout");
+        Directory.CreateDirectory(Path.Combine(tree, ".github", "workflows"));
+        File.WriteAllText(Path.Combine(tree, ".github", "workflows", "release.yml"), "on: push\n");
+        string dist = Path.Combine(tree, "dist");
+        Build(tree, r => r with { OutputDirectory = dist });
+        File.WriteAllText(Path.Combine(tree, "old.deb"), "a package of an earlier run");
+
+        // Second run: dist/ now holds a package, and the tree's top holds another.
+        string deb = Build(tree, r => r with { OutputDirectory = dist, Revision = "2" });
+        string again = Build(tree, r => r with { OutputDirectory = tree, Revision = "3" });
+
+        foreach (string package in (string[])[deb, again])
+        {
+            string listing = RealTool.Run(RealTool.Require("dpkg-deb"), "-c", package).StdOut;
+            Assert.DoesNotContain("/dist/", listing, StringComparison.Ordinal);
+            Assert.DoesNotContain(".github", listing, StringComparison.Ordinal);
+            Assert.Contains("./usr/src/apple-gmux-0.1/apple-gmux.c", listing, StringComparison.Ordinal);
+
+            // A package at the tree's top is left out only when the tree's top is where packages go.
+            Assert.Equal(package != again, listing.Contains("/old.deb", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void SameInputAndEpoch_GiveByteIdenticalPackages()
     {
         string first = Build(Repo.Example("hello-pair"), r => r with { OutputDirectory = _temp.Combine("one") });
