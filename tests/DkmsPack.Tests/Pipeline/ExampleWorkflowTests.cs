@@ -164,7 +164,9 @@ public sealed class ExampleWorkflowTests : IDisposable
     {
         Assert.True(File.Exists(WorkflowPath), WorkflowPath + " is missing");
         const string toJson = "import json, sys, yaml\nprint(json.dumps(yaml.load(open(sys.argv[1], encoding='utf-8'), Loader=yaml.BaseLoader)))";
-        (int exitCode, string stdOut, string stdErr) = RealTool.Run("python3", "-c", toJson, WorkflowPath);
+        // Debian's python3 (which python3-yaml serves) before any other on PATH.
+        string python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+        (int exitCode, string stdOut, string stdErr) = RealTool.Run(python, "-c", toJson, WorkflowPath);
         if (exitCode != 0 && stdErr.Contains("No module named 'yaml'", StringComparison.Ordinal))
         {
             if (Environment.GetEnvironmentVariable(RealTool.RequireToolsVariable) == "1")
