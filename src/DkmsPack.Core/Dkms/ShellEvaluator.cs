@@ -362,7 +362,10 @@ internal sealed class ShellEvaluator
                         ShellValue value = referenced.Value;
                         if (value.Dynamic is not null)
                         {
+                            // Keep the reference as written rather than a value bash might not produce.
                             dynamic ??= new DynamicReason($"refers to {written}, whose value dkmspack cannot know: {element} {value.Dynamic.Text}");
+                            text.Append(written);
+                            break;
                         }
 
                         if (value.RunTimeReferences.Count > 0)
