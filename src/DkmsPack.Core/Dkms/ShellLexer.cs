@@ -195,6 +195,7 @@ internal sealed class ShellLexer
         return true;
     }
 
+    // The candidates are listed longest first, so the first match is the longest.
     private string? MatchLongest(params ReadOnlySpan<string> candidates)
     {
         foreach (string candidate in candidates)
@@ -386,12 +387,7 @@ internal sealed class ShellLexer
     private void ReadSingleQuoted(PartsBuilder parts)
     {
         int open = _pos;
-        int close = _text.IndexOf('\'', open + 1);
-        if (close < 0)
-        {
-            throw new ShellSyntaxException(open, "syntax error: the single quote opened here is never closed");
-        }
-
+        int close = SingleQuoteEnd(open);
         parts.AddLiteral(WithoutCarriageReturns(_text[(open + 1)..close]), open, close + 1, quoted: true);
         _pos = close + 1;
     }
@@ -464,14 +460,15 @@ internal sealed class ShellLexer
         if (next == '{')
         {
             _pos += 2;
-            SkipBracedParameterBody(start);
+            SkipToCloser(start, '}', "${");
             parts.Add(ClassifyBracedParameter(TextSpan.FromBounds(start, _pos), quoted));
         }
         else if (next == '(')
         {
+            // $(( … )) is arithmetic; the same balanced-parenthesis scan finds its end.
             bool arithmetic = _pos + 2 < _text.Length && _text[_pos + 2] == '(';
             _pos += 2;
-            SkipCommandSubstitutionBody(start);
+            SkipToCloser(start, ')', "$(");
             ExpansionKind kind = arithmetic ? ExpansionKind.Arithmetic : ExpansionKind.CommandSubstitution;
             parts.Add(new UnevaluatedPart(kind, TextSpan.FromBounds(start, _pos), quoted));
         }
@@ -492,29 +489,8 @@ internal sealed class ShellLexer
         }
         else if (!quoted && next == '\'')
         {
-            _pos += 2;
-            while (true)
-            {
-                if (AtEnd)
-                {
-                    throw new ShellSyntaxException(start, "syntax error: the $' quote opened here is never closed");
-                }
-
-                if (Current == '\\')
-                {
-                    _pos += 2;
-                }
-                else if (Current == '\'')
-                {
-                    _pos++;
-                    break;
-                }
-                else
-                {
-                    _pos++;
-                }
-            }
-
+            _pos++;
+            SkipBackslashQuoted(start, "$' quote");
             parts.Add(new UnevaluatedPart(ExpansionKind.AnsiCQuoting, TextSpan.FromBounds(start, _pos), IsQuoted: true));
         }
         else if (!quoted && next == '"')
@@ -571,185 +547,86 @@ internal sealed class ShellLexer
         return plainDecimal && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index);
     }
 
-    // The Skip* methods only find where a construct ends (quote- and nesting-aware); its text is taken from the span.
-    private void SkipBracedParameterBody(int open)
+    // Finds the end of a construct kept as written: $( … ) (closer ')'), ${ … } (closer '}') or a double-quoted string
+    // inside them (closer '"'). Escapes, quotes and nested $( ${ ` are stepped over so their brackets do not count;
+    // inside $( … ) a '(' must be balanced (subshells, extglob @(…)) and '#' after a blank starts a comment.
+    private void SkipToCloser(int open, char closer, string what)
     {
+        int depth = 0;
         while (true)
         {
             if (AtEnd)
             {
-                throw new ShellSyntaxException(open, "syntax error: the ${ opened here is never closed");
+                throw new ShellSyntaxException(open, $"syntax error: the {what} opened here is never closed");
             }
 
-            switch (Current)
-            {
-                case '}':
-                    _pos++;
-                    return;
-                case '\\':
-                    _pos += 2;
-                    break;
-                case '\'':
-                    SkipSingleQuotedRaw();
-                    break;
-                case '"':
-                    SkipDoubleQuotedRaw();
-                    break;
-                case '`':
-                    SkipBackticks();
-                    break;
-                case '$':
-                    SkipNestedDollar();
-                    break;
-                default:
-                    _pos++;
-                    break;
-            }
-        }
-    }
-
-    private void SkipCommandSubstitutionBody(int open)
-    {
-        int depth = 1;
-        while (true)
-        {
-            if (AtEnd)
-            {
-                throw new ShellSyntaxException(open, "syntax error: the $( opened here is never closed");
-            }
-
+            int start = _pos;
             char c = Current;
-            switch (c)
-            {
-                case '(':
-                    depth++;
-                    _pos++;
-                    break;
-                case ')':
-                    _pos++;
-                    if (--depth == 0)
-                    {
-                        return;
-                    }
-
-                    break;
-                case '\\':
-                    _pos += 2;
-                    break;
-                case '\'':
-                    SkipSingleQuotedRaw();
-                    break;
-                case '"':
-                    SkipDoubleQuotedRaw();
-                    break;
-                case '`':
-                    SkipBackticks();
-                    break;
-                case '$':
-                    SkipNestedDollar();
-                    break;
-                case '#' when _pos > 0 && _text[_pos - 1] is ' ' or '\t' or '\n':
-                    while (!AtEnd && Current != '\n')
-                    {
-                        _pos++;
-                    }
-
-                    break;
-                default:
-                    _pos++;
-                    break;
-            }
-        }
-    }
-
-    private void SkipNestedDollar()
-    {
-        int start = _pos;
-        char next = _pos + 1 < _text.Length ? _text[_pos + 1] : '\0';
-        if (next == '{')
-        {
-            _pos += 2;
-            SkipBracedParameterBody(start);
-        }
-        else if (next == '(')
-        {
-            _pos += 2;
-            SkipCommandSubstitutionBody(start);
-        }
-        else
-        {
-            _pos++;
-        }
-    }
-
-    private void SkipSingleQuotedRaw()
-    {
-        int open = _pos;
-        int close = _text.IndexOf('\'', open + 1);
-        if (close < 0)
-        {
-            throw new ShellSyntaxException(open, "syntax error: the single quote opened here is never closed");
-        }
-
-        _pos = close + 1;
-    }
-
-    private void SkipDoubleQuotedRaw()
-    {
-        int open = _pos;
-        _pos++;
-        while (true)
-        {
-            if (AtEnd)
-            {
-                throw new ShellSyntaxException(open, "syntax error: the double quote opened here is never closed");
-            }
-
-            switch (Current)
-            {
-                case '"':
-                    _pos++;
-                    return;
-                case '\\':
-                    _pos += 2;
-                    break;
-                case '`':
-                    SkipBackticks();
-                    break;
-                case '$':
-                    SkipNestedDollar();
-                    break;
-                default:
-                    _pos++;
-                    break;
-            }
-        }
-    }
-
-    private void SkipBackticks()
-    {
-        int open = _pos;
-        _pos++;
-        while (true)
-        {
-            if (AtEnd)
-            {
-                throw new ShellSyntaxException(open, "syntax error: the backtick opened here is never closed");
-            }
-
-            if (Current == '\\')
-            {
-                _pos += 2;
-            }
-            else if (Current == '`')
+            char next = _pos + 1 < _text.Length ? _text[_pos + 1] : '\0';
+            if (c == closer && depth == 0)
             {
                 _pos++;
                 return;
             }
-            else
+
+            switch (c)
+            {
+                case '\\':
+                    _pos += 2;
+                    break;
+                case '\'' when closer != '"':
+                    _pos = SingleQuoteEnd(start) + 1;
+                    break;
+                case '"' when closer != '"':
+                    _pos++;
+                    SkipToCloser(start, '"', "double quote");
+                    break;
+                case '`':
+                    SkipBackticks();
+                    break;
+                case '$' when next is '(' or '{':
+                    _pos += 2;
+                    SkipToCloser(start, next == '(' ? ')' : '}', next == '(' ? "$(" : "${");
+                    break;
+                case '#' when closer == ')' && start > 0 && _text[start - 1] is ' ' or '\t' or '\n':
+                    int lineEnd = _text.IndexOf('\n', start);
+                    _pos = lineEnd < 0 ? _text.Length : lineEnd;
+                    break;
+                default:
+                    depth += closer != ')' ? 0 : c == '(' ? 1 : c == ')' ? -1 : 0;
+                    _pos++;
+                    break;
+            }
+        }
+    }
+
+    private int SingleQuoteEnd(int open)
+    {
+        int close = _text.IndexOf('\'', open + 1);
+        return close >= 0 ? close : throw new ShellSyntaxException(open, "syntax error: the single quote opened here is never closed");
+    }
+
+    private void SkipBackticks() => SkipBackslashQuoted(_pos, "backtick");
+
+    // `…` and $'…': from the opening quote character at _pos to the same character unescaped.
+    private void SkipBackslashQuoted(int open, string what)
+    {
+        char quote = Current;
+        _pos++;
+        while (true)
+        {
+            if (AtEnd)
+            {
+                throw new ShellSyntaxException(open, $"syntax error: the {what} opened here is never closed");
+            }
+
+            if (Current == quote)
             {
                 _pos++;
+                return;
             }
+
+            _pos += Current == '\\' ? 2 : 1;
         }
     }
 

@@ -193,6 +193,8 @@ public class ShellLexerTests
     [InlineData("A=$(cat x", 2, "syntax error: the $( opened here is never closed")]
     [InlineData("A=${X", 2, "syntax error: the ${ opened here is never closed")]
     [InlineData("A=`cat x", 2, "syntax error: the backtick opened here is never closed")]
+    [InlineData("A=$'a\\'", 2, "syntax error: the $' quote opened here is never closed")]
+    [InlineData("A=$(echo \"$(date)", 9, "syntax error: the double quote opened here is never closed")]
     [InlineData("A=(a b", 2, "syntax error: the array assignment opened here with '(' is never closed")]
     [InlineData("A=(a ; b)", 5, "syntax error near unexpected token ';' inside an array assignment")]
     public void Tokenize_UnclosedConstruct_ReportsWhereItOpened(string text, int offset, string message)
