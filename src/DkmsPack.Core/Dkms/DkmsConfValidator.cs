@@ -119,12 +119,11 @@ internal sealed class DkmsConfValidator
             bool valid = CheckCharacters("--version", overrideVersion, "a version", VersionCharacters, IsVersionCharacter, line: 0);
 
             // --version replaces the value of the existing assignments (PackagedTextWriter); it cannot invent one.
-            bool assigned = _original.Assignments.Any(site => string.Equals(site.Name, Name, StringComparison.Ordinal));
-            if (!assigned)
+            if (!_original.Assignments.Any(PackagedTextWriter.AssignsPackageVersion))
             {
                 Error(0, $"{Name} is not set; dkms.conf must assign it (--version replaces the value of an existing assignment)");
             }
-            else if (valid && element is { Value.IsLiteral: true } && !Placeholder.IsPlaceholder(element.Value.Text)
+            else if (valid && element is { Value.IsLiteral: true, Value.Text.Length: > 0 } && !Placeholder.IsPlaceholder(element.Value.Text)
                 && !string.Equals(element.Value.Text, overrideVersion, StringComparison.Ordinal))
             {
                 Warning(element.Line, $"{Name} is \"{element.Value.Text}\"; the packaged dkms.conf gets \"{overrideVersion}\" from --version");

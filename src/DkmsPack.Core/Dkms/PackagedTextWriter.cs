@@ -27,17 +27,11 @@ internal static class PackagedTextWriter
         }
 
         var edits = new List<(int Start, int End, string Replacement)>();
-        foreach (AssignmentSite site in original.Assignments)
+        foreach (AssignmentSite site in original.Assignments.Where(AssignsPackageVersion))
         {
-            bool assignsElementZero = string.Equals(site.Name, DkmsDirectives.PackageVersion, StringComparison.Ordinal)
-                && (site.Index is null || (ShellLexer.TryParseIndex(site.Index, out int index) && index == 0))
-                && !(site.IsArray && site.IsAppend);
-            if (assignsElementZero)
-            {
-                // "+=" becomes "=": appending to the pinned version would change it again.
-                int start = site.IsAppend ? site.OperatorStart : site.ValueSpan.Start;
-                edits.Add((start, site.ValueSpan.End, $"{(site.IsAppend ? "=" : string.Empty)}\"{version}\""));
-            }
+            // "+=" becomes "=": appending to the pinned version would change it again.
+            int start = site.IsAppend ? site.OperatorStart : site.ValueSpan.Start;
+            edits.Add((start, site.ValueSpan.End, $"{(site.IsAppend ? "=" : string.Empty)}\"{version}\""));
         }
 
         if (current is { IsLiteral: true } && Placeholder.IsPlaceholder(current.Text))
@@ -62,4 +56,13 @@ internal static class PackagedTextWriter
 
         return packaged.Append(text, copied, text.Length - copied).ToString();
     }
+
+    /// <summary>
+    /// True for an assignment that sets PACKAGE_VERSION (element 0) and so gets pinned; <c>PACKAGE_VERSION[1]=…</c> and
+    /// <c>PACKAGE_VERSION+=( … )</c> leave element 0 alone.
+    /// </summary>
+    public static bool AssignsPackageVersion(AssignmentSite site) =>
+        string.Equals(site.Name, DkmsDirectives.PackageVersion, StringComparison.Ordinal)
+        && (site.Index is null || (ShellLexer.TryParseIndex(site.Index, out int index) && index == 0))
+        && !(site.IsArray && site.IsAppend);
 }

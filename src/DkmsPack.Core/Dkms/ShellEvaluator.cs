@@ -92,7 +92,7 @@ internal sealed class ShellEvaluator
                 RunSimpleCommand(simple);
                 break;
             case ControlBlock block:
-                string kind = block.Keyword is "if" or "case" ? $"{Article(block.Keyword)} `{block.Keyword}` block" : $"a `{block.Keyword}` loop";
+                string kind = $"{Article(block.Keyword)} `{block.Keyword}` {(block.Keyword is "if" or "case" ? "block" : "loop")}";
                 InContext(new Context($"inside {kind} at line {LineOf(block.Span)}", "which dkmspack does not run"), () =>
                 {
                     if (block.LoopVariable?.LiteralText is { } loopVariable)

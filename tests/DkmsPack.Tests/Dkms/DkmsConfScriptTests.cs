@@ -267,7 +267,7 @@ public class DkmsConfScriptTests
     [Theory]
     [InlineData("for m in a b; do\n  LAST=x\ndone", "is assigned inside a `for` loop at line 1, which dkmspack does not run")]
     [InlineData("while false\ndo\n  LAST=x\ndone", "is assigned inside a `while` loop at line 1, which dkmspack does not run")]
-    [InlineData("until true; do LAST=x; done", "is assigned inside a `until` loop at line 1, which dkmspack does not run")]
+    [InlineData("until true; do LAST=x; done", "is assigned inside an `until` loop at line 1, which dkmspack does not run")]
     [InlineData("for ((i = 0; i < 3; i++)); do LAST=x; done", "is assigned inside a `for` loop at line 1, which dkmspack does not run")]
     [InlineData("set_it() {\n  LAST=x\n}", "is assigned inside the function `set_it` at line 1, which dkmspack does not run")]
     [InlineData("function set_it {\n  LAST=x\n}", "is assigned inside the function `set_it` at line 1, which dkmspack does not run")]

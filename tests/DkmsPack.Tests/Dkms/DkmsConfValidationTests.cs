@@ -59,6 +59,16 @@ public class DkmsConfValidationTests
     }
 
     [Fact]
+    public void Read_NullArguments_AreProgrammerErrors()
+    {
+        var options = new DkmsConfOptions();
+
+        Assert.Throws<ArgumentNullException>(() => DkmsConfReader.Read(null!, DisplayPath, options));
+        Assert.Throws<ArgumentNullException>(() => DkmsConfReader.Read(Valid, null!, options));
+        Assert.Throws<ArgumentNullException>(() => DkmsConfReader.Read(Valid, DisplayPath, null!));
+    }
+
+    [Fact]
     public void Read_SyntaxError_IsAnError()
     {
         Assert.Equal(
@@ -140,6 +150,14 @@ public class DkmsConfValidationTests
         Assert.Equal(
             ["dkms.conf: error: PACKAGE_VERSION is not set; dkms.conf must assign it"],
             Findings(ValidWith("PACKAGE_VERSION=\"1.0\"", "")));
+    }
+
+    [Fact]
+    public void Read_PackageVersionReadByACommand_NamesThatCommand()
+    {
+        Assert.Equal(
+            ["dkms.conf: error: PACKAGE_VERSION is not set; dkms.conf must assign it (it may come from `read -r PACKAGE_VERSION < VERSION` at line 2, a command dkmspack does not run)"],
+            Findings(ValidWith("PACKAGE_VERSION=\"1.0\"", "read -r PACKAGE_VERSION < VERSION")));
     }
 
     [Theory]
