@@ -84,7 +84,7 @@ internal sealed class DkmsConfValidator
         VariableElement? element = _effective.Element(Name);
         if (element is null)
         {
-            ReportNotSet(Name, _effective.Variable(Name)?.IndicesDynamic, NoNameOption);
+            ReportNotSet(Name, _effective.Variable(Name), NoNameOption);
             return null;
         }
 
@@ -134,7 +134,7 @@ internal sealed class DkmsConfValidator
 
         if (element is null)
         {
-            ReportNotSet(Name, _original.Variable(Name)?.IndicesDynamic, "pass --version");
+            ReportNotSet(Name, _original.Variable(Name), "pass --version");
             return null;
         }
 
@@ -160,11 +160,12 @@ internal sealed class DkmsConfValidator
         return CheckCharacters(Name, value.Text, "a version", VersionCharacters, IsVersionCharacter, element.Line) ? value.Text : null;
     }
 
-    private void ReportNotSet(string name, DynamicReason? indicesDynamic, string remedy)
+    // Element 0 is missing: either nothing assigns it, or only an assignment with an unknown index (NAME[$i]=…) might.
+    private void ReportNotSet(string name, ShellVariable? variable, string remedy)
     {
-        if (indicesDynamic is not null)
+        if (variable?.IndicesDynamic is { } reason)
         {
-            Error(_effective.Variable(name)!.Line, $"{name} {indicesDynamic.Text}; {remedy}");
+            Error(variable.Line, $"{name} {reason.Text}; {remedy}");
             return;
         }
 

@@ -219,6 +219,14 @@ public class DkmsConfValidationTests
     }
 
     [Fact]
+    public void Read_PackageVersionAtComputedIndex_AsksForVersion()
+    {
+        Assert.Equal(
+            ["dkms.conf:2: error: PACKAGE_VERSION uses the index [$i], which dkmspack does not evaluate; pass --version"],
+            Findings(ValidWith("PACKAGE_VERSION=\"1.0\"", "PACKAGE_VERSION[$i]=1.0")));
+    }
+
+    [Fact]
     public void Read_PackageVersionEmpty_IsAnError()
     {
         Assert.Equal(
