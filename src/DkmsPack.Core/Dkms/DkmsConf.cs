@@ -36,7 +36,12 @@ public sealed class DkmsConf
     public required string PackagedText { get; init; }
 }
 
-/// <summary>One module record of dkms.conf (index i of the BUILT_MODULE_NAME family), defaults applied.</summary>
+/// <summary>
+/// One module record of dkms.conf (index i of the BUILT_MODULE_NAME family), defaults applied: BUILT_MODULE_NAME is
+/// PACKAGE_NAME for a single unnamed record, DEST_MODULE_NAME is BUILT_MODULE_NAME. BuiltModuleLocation is relative to
+/// the tree root without a trailing '/' ("" for the root). DKMS run-time variables (<c>$kernelver</c> …) and values
+/// dkmspack cannot know statically appear as written in dkms.conf.
+/// </summary>
 public sealed record DkmsModule(int Index, string BuiltModuleName, string BuiltModuleLocation, string DestModuleName, string DestModuleLocation);
 
 /// <summary>What a path inside the module tree is, as dkms.conf validation needs to know.</summary>
