@@ -33,6 +33,12 @@ internal static class CommandRunner
             console.Error.WriteLine($"dkmspack: error: {ex.Message}");
             return ex.ExitCode;
         }
+        catch (InvalidDataException ex)
+        {
+            // A source file changed size while it was being packaged.
+            console.Error.WriteLine($"dkmspack: error: {ex.Message}");
+            return ExitCode.InvalidInput;
+        }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
             console.Error.WriteLine($"dkmspack: error: {ex.Message}");

@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
 
+using DkmsPack.IO;
+
 namespace DkmsPack.Compression;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace DkmsPack.Compression;
 /// takes the OS byte from the platform's zlib build. Header per RFC 1952 §2.3 with no name and mtime 0,
 /// as <c>gzip -n</c> writes it (lintian: package-contains-timestamped-gzip).
 /// </summary>
-public sealed class GzipWriteStream : Stream
+public sealed class GzipWriteStream : WriteOnlyStream
 {
     // RFC 1952 §2.3.1 member header.
     private const byte Id1 = 0x1f;
@@ -39,17 +41,7 @@ public sealed class GzipWriteStream : Stream
         _deflate = Compressor.RawDeflate(output, level);
     }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => !_finished;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -64,16 +56,6 @@ public sealed class GzipWriteStream : Stream
         _anyInput |= !buffer.IsEmpty;
         _deflate.Write(buffer);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,5 +1,7 @@
 using System.Buffers;
 
+using DkmsPack.IO;
+
 namespace DkmsPack.Compression;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace DkmsPack.Compression;
 /// The chunk size is fixed, not derived from the core count, so the bytes are the same on every machine;
 /// each chunk starts with an empty dictionary, which costs well under 1% in size.
 /// </summary>
-public sealed class ParallelGzipWriteStream : Stream
+public sealed class ParallelGzipWriteStream : WriteOnlyStream
 {
     public const int ChunkSize = 1 << 20;
 
@@ -30,17 +32,7 @@ public sealed class ParallelGzipWriteStream : Stream
         _chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
     }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => !_finished;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -57,16 +49,6 @@ public sealed class ParallelGzipWriteStream : Stream
             }
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -25,63 +25,22 @@ internal sealed record HostConditions(string TimeZone, string LcAll, string Lang
     public override string ToString() => $"TZ={TimeZone} LC_ALL={LcAll} LANG={Lang} umask {Umask} DOTNET_PROCESSOR_COUNT={ProcessorCount ?? "(unset)"}";
 }
 
-/// <summary>
-/// Runs the real dkmspack (the built dkmspack.dll on the dotnet host) through <c>sh -c 'umask …; exec …'</c>
-/// with <see cref="HostConditions"/>, from a working directory of the test's choice.
-/// </summary>
+/// <summary>Runs the real dkmspack with <see cref="HostConditions"/>, from a working directory of the test's choice.</summary>
 internal static class DkmsPackShell
 {
-    private static readonly string[] s_removed =
-    [
-        "SOURCE_DATE_EPOCH", "DEBFULLNAME", "DEBEMAIL", "NAME", "EMAIL",
-        "TZ", "LANG", "LANGUAGE", "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "DOTNET_PROCESSOR_COUNT",
-    ];
-
-    public static DkmsPackProcess.Result Run(IEnumerable<string> args, HostConditions host, string workingDirectory, string? sourceDateEpoch)
-    {
-        var start = new ProcessStartInfo(RealTool.Require("sh"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = workingDirectory,
-        };
-
-        // $1 is the umask, the rest is the command: no quoting problems whatever the paths hold.
-        foreach (string a in (string[])["-c", "umask \"$1\" && shift && exec \"$@\"", "sh", host.Umask, DotnetHost(), Repo.CliAssembly, .. args])
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("LC_", StringComparison.Ordinal) || s_removed.Contains(k, StringComparer.Ordinal)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["TZ"] = host.TimeZone;
-        start.Environment["LC_ALL"] = host.LcAll;
-        start.Environment["LANG"] = host.Lang;
-        if (host.ProcessorCount is not null)
-        {
-            start.Environment["DOTNET_PROCESSOR_COUNT"] = host.ProcessorCount;
-        }
-
-        if (sourceDateEpoch is not null)
-        {
-            start.Environment["SOURCE_DATE_EPOCH"] = sourceDateEpoch;
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("dkmspack " + string.Join(' ', args) + " did not finish in 5 minutes");
-        }
-
-        return new DkmsPackProcess.Result(process.ExitCode, stdout.Result, stderr.Result);
-    }
+    public static DkmsPackProcess.Result Run(IEnumerable<string> args, HostConditions host, string workingDirectory, string? sourceDateEpoch) =>
+        DkmsPackProcess.Run(
+            args,
+            new Dictionary<string, string?>
+            {
+                ["TZ"] = host.TimeZone,
+                ["LC_ALL"] = host.LcAll,
+                ["LANG"] = host.Lang,
+                ["DOTNET_PROCESSOR_COUNT"] = host.ProcessorCount,
+                ["SOURCE_DATE_EPOCH"] = sourceDateEpoch,
+            },
+            workingDirectory: workingDirectory,
+            umask: host.Umask);
 
     /// <summary>Fails the test with the command's output unless it exited 0.</summary>
     public static DkmsPackProcess.Result RunChecked(IEnumerable<string> args, HostConditions host, string workingDirectory, string? sourceDateEpoch)
@@ -90,65 +49,6 @@ internal static class DkmsPackShell
         DkmsPackProcess.Result result = Run(list, host, workingDirectory, sourceDateEpoch);
         Assert.True(result.ExitCode == 0, $"dkmspack {string.Join(' ', list)} ({host}) exited {result.ExitCode}\nstderr:\n{result.StdErr}\nstdout:\n{result.StdOut}");
         return result;
-    }
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-}
-
-/// <summary>
-/// A scratch directory for tree copies, on tmpfs (/dev/shm) when there is one: tmpfs lists a directory in
-/// creation order (newest first), so two copies made in opposite orders really enumerate differently.
-/// On other file systems (ext4 lists in hash order) the order of creation may not show.
-/// </summary>
-internal sealed class ScratchDirectory : IDisposable
-{
-    public ScratchDirectory()
-    {
-        OnTmpfs = IsTmpfs("/dev/shm") && CanWrite("/dev/shm");
-        Path = OnTmpfs
-            ? Directory.CreateDirectory(System.IO.Path.Combine("/dev/shm", "dkmspack-pipeline-" + Guid.NewGuid().ToString("N"))).FullName
-            : Directory.CreateTempSubdirectory("dkmspack-pipeline-").FullName;
-    }
-
-    public string Path { get; }
-
-    /// <summary>True when directory listings follow creation order here.</summary>
-    public bool OnTmpfs { get; }
-
-    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
-    private static bool IsTmpfs(string mountPoint) =>
-        File.Exists("/proc/mounts")
-        && File.ReadLines("/proc/mounts").Select(l => l.Split(' ')).Any(f => f.Length > 2 && f[1] == mountPoint && f[2] == "tmpfs");
-
-    private static bool CanWrite(string directory)
-    {
-        try
-        {
-            string probe = System.IO.Path.Combine(directory, ".dkmspack-probe-" + Guid.NewGuid().ToString("N"));
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
     }
 }
 

@@ -15,7 +15,7 @@ public sealed class ReproducibilityTests : IDisposable
     /// <summary>A time well before <see cref="s_epoch"/>: SOURCE_DATE_EPOCH only lowers later mtimes, so this one is kept.</summary>
     private static readonly DateTimeOffset s_old = new(2020, 2, 29, 12, 34, 56, TimeSpan.Zero);
 
-    private readonly ScratchDirectory _scratch = new();
+    private readonly TempDirectory _scratch = TempDirectory.PreferTmpfs();
 
     public void Dispose() => _scratch.Dispose();
 

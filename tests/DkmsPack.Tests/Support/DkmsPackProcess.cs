@@ -5,43 +5,52 @@ namespace DkmsPack.Tests.Support;
 /// <summary>Runs the real dkmspack executable as a child process, as a pipeline would.</summary>
 internal static class DkmsPackProcess
 {
+    /// <summary>Variables cleared in the child, so nothing leaks in from the developer's shell.</summary>
+    private static readonly string[] s_cleared =
+    [
+        "SOURCE_DATE_EPOCH", "DEBFULLNAME", "DEBEMAIL", "NAME", "EMAIL",
+        "TZ", "LANG", "LANGUAGE", "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "DOTNET_PROCESSOR_COUNT",
+    ];
+
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
     /// <param name="args">The command line after "dkmspack".</param>
     /// <param name="environment">Variables to set (null value: remove) in the child's environment.</param>
     /// <param name="asUser">Run as this uid/gid (via setpriv) when the tests run as root, e.g. 65534 for nobody.</param>
-    public static Result Run(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, int? asUser = null, string? workingDirectory = null)
+    /// <param name="workingDirectory">The child's working directory (default: the current one).</param>
+    /// <param name="umask">Run under this umask (through <c>sh -c 'umask …; exec …'</c>).</param>
+    public static Result Run(
+        IEnumerable<string> args,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        int? asUser = null,
+        string? workingDirectory = null,
+        string? umask = null)
     {
-        var start = new ProcessStartInfo
+        string[] arguments = [.. args];
+        List<string> command = [DotnetHost(), Repo.CliAssembly, .. arguments];
+        if (umask is not null)
+        {
+            // $1 is the umask, the rest is the command: no quoting problems whatever the paths hold.
+            command = [RealTool.Require("sh"), "-c", "umask \"$1\" && shift && exec \"$@\"", "sh", umask, .. command];
+        }
+
+        if (asUser is { } uid && Environment.UserName == "root")
+        {
+            command = [RealTool.Require("setpriv"), $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--", .. command];
+        }
+
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
-
-        if (asUser is { } uid && Environment.UserName == "root")
+        foreach (string argument in command.Skip(1))
         {
-            start.FileName = RealTool.Require("setpriv");
-            foreach (string a in (string[])[$"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--"])
-            {
-                start.ArgumentList.Add(a);
-            }
-
-            start.ArgumentList.Add(DotnetHost());
-        }
-        else
-        {
-            start.FileName = DotnetHost();
+            start.ArgumentList.Add(argument);
         }
 
-        start.ArgumentList.Add(Repo.CliAssembly);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // A clean, predictable environment: no maintainer variables leak in from the developer's shell.
-        foreach (string name in (string[])["SOURCE_DATE_EPOCH", "DEBFULLNAME", "DEBEMAIL", "NAME", "EMAIL"])
+        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("LC_", StringComparison.Ordinal) || s_cleared.Contains(k, StringComparer.Ordinal)).ToList())
         {
             start.Environment.Remove(name);
         }
@@ -72,7 +81,7 @@ internal static class DkmsPackProcess
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException("dkmspack " + string.Join(' ', args) + " did not finish in 5 minutes");
+            throw new TimeoutException("dkmspack " + string.Join(' ', arguments) + " did not finish in 5 minutes");
         }
 
         return new Result(process.ExitCode, stdout.Result, stderr.Result);

@@ -1,14 +1,43 @@
 namespace DkmsPack.Tests.Support;
 
-/// <summary>A directory under /tmp that is deleted, with everything in it, when the test ends.</summary>
+/// <summary>A temporary directory that is deleted, with everything in it, when the test ends.</summary>
 internal sealed class TempDirectory : IDisposable
 {
+    private const string Tmpfs = "/dev/shm";
+
     public TempDirectory()
+        : this(Directory.CreateTempSubdirectory("dkmspack-test-").FullName, onTmpfs: false)
     {
-        Path = Directory.CreateTempSubdirectory("dkmspack-test-").FullName;
+    }
+
+    private TempDirectory(string path, bool onTmpfs)
+    {
+        Path = path;
+        OnTmpfs = onTmpfs;
     }
 
     public string Path { get; }
+
+    /// <summary>True when directory listings here follow creation order (tmpfs lists newest first; ext4 lists by name hash).</summary>
+    public bool OnTmpfs { get; }
+
+    /// <summary>On tmpfs (/dev/shm) when there is a writable one, so that two copies created in opposite orders really list differently.</summary>
+    public static TempDirectory PreferTmpfs()
+    {
+        if (IsTmpfs(Tmpfs))
+        {
+            try
+            {
+                return new TempDirectory(Directory.CreateDirectory(System.IO.Path.Combine(Tmpfs, "dkmspack-test-" + Guid.NewGuid().ToString("N"))).FullName, onTmpfs: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Not writable here: fall back to /tmp.
+            }
+        }
+
+        return new TempDirectory();
+    }
 
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
@@ -55,4 +84,8 @@ internal sealed class TempDirectory : IDisposable
         {
         }
     }
+
+    private static bool IsTmpfs(string mountPoint) =>
+        File.Exists("/proc/mounts")
+        && File.ReadLines("/proc/mounts").Select(l => l.Split(' ')).Any(f => f.Length > 2 && f[1] == mountPoint && f[2] == "tmpfs");
 }

@@ -1,3 +1,4 @@
+using DkmsPack.Archives;
 using System.Buffers;
 using System.Globalization;
 using System.Text;
@@ -13,7 +14,7 @@ namespace DkmsPack.Archives.Cpio;
 /// </summary>
 /// <remarks>
 /// Every numeric field is 8 hex digits, so file sizes, mtimes and inode numbers must not exceed
-/// 0xFFFFFFFF: files of 4 GiB or more are out of scope and raise <see cref="CpioLimitException"/>
+/// 0xFFFFFFFF: files of 4 GiB or more are out of scope and raise <see cref="ArchiveLimitException"/>
 /// before anything of the entry is written. Hard links are not supported.
 /// </remarks>
 public sealed class CpioNewcWriter : IDisposable
@@ -21,7 +22,6 @@ public sealed class CpioNewcWriter : IDisposable
     /// <summary>The largest file the format can describe (filesize is 8 hex digits).</summary>
     public const long MaxFileSize = CpioNewcLayout.FieldMaxValue;
 
-    private const int CopyBufferSize = 64 * 1024;
     private const int DirectoryLinkCount = 2;
     private const int OtherLinkCount = 1;
     private const int SymlinkPermissions = 0x1FF; // 0777, what Linux reports for every symlink
@@ -54,7 +54,7 @@ public sealed class CpioNewcWriter : IDisposable
     /// <param name="mode">Permission bits (07777); the directory type bit 040000 may be included or is added.</param>
     /// <param name="mtime">Seconds since the Unix epoch, 0 to 0xFFFFFFFF.</param>
     /// <param name="ino">Inode number, 0 to 0xFFFFFFFF; unique per entry.</param>
-    /// <exception cref="CpioLimitException">A field does not fit 8 hex digits.</exception>
+    /// <exception cref="ArchiveLimitException">A field does not fit 8 hex digits.</exception>
     /// <exception cref="ArgumentException">The name is empty or contains NUL, or the mode has other type bits.</exception>
     public void WriteDirectory(string name, int mode, long mtime, long ino)
     {
@@ -72,7 +72,7 @@ public sealed class CpioNewcWriter : IDisposable
     /// <param name="ino">Inode number, 0 to 0xFFFFFFFF.</param>
     /// <param name="size">The content length; at most <see cref="MaxFileSize"/>.</param>
     /// <param name="content">The file's bytes; must yield exactly <paramref name="size"/> bytes.</param>
-    /// <exception cref="CpioLimitException">A field does not fit 8 hex digits (e.g. a file of 4 GiB or more).</exception>
+    /// <exception cref="ArchiveLimitException">A field does not fit 8 hex digits (e.g. a file of 4 GiB or more).</exception>
     /// <exception cref="InvalidDataException">
     /// <paramref name="content"/> was shorter or longer than <paramref name="size"/>; the archive is then
     /// unusable and <see cref="Dispose"/> will not write the trailer.
@@ -87,7 +87,7 @@ public sealed class CpioNewcWriter : IDisposable
     }
 
     /// <summary>Writes a symbolic link; its data is the target path, as cpio and rpm expect.</summary>
-    /// <exception cref="CpioLimitException">A field does not fit 8 hex digits.</exception>
+    /// <exception cref="ArchiveLimitException">A field does not fit 8 hex digits.</exception>
     /// <exception cref="ArgumentException">The name or target is empty or contains NUL.</exception>
     public void WriteSymlink(string name, string target, long mtime, long ino)
     {
@@ -170,7 +170,7 @@ public sealed class CpioNewcWriter : IDisposable
         if (value < 0 || value > CpioNewcLayout.FieldMaxValue)
         {
             string hint = field == "filesize" ? " Files of 4 GiB or more are not supported." : string.Empty;
-            throw new CpioLimitException(string.Create(
+            throw new ArchiveLimitException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"cpio newc field '{field}' of '{name}' is {value}, outside 0..0xFFFFFFFF (8 hex digits).{hint}"));
         }
@@ -221,36 +221,15 @@ public sealed class CpioNewcWriter : IDisposable
 
     private void CopyExactly(string name, Stream content, long size)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
-            long remaining = size;
-            while (remaining > 0)
-            {
-                int read = content.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
-                if (read == 0)
-                {
-                    _faulted = true;
-                    throw new InvalidDataException(string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"The content of '{name}' ended after {size - remaining} of {size} bytes (did the file change while packaging?)."));
-                }
-
-                _output.Write(buffer, 0, read);
-                remaining -= read;
-            }
-
-            if (content.Read(buffer, 0, 1) != 0)
-            {
-                _faulted = true;
-                throw new InvalidDataException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"The content of '{name}' is longer than the declared {size} bytes (did the file change while packaging?)."));
-            }
+            StreamCopy.CopyExactly(content, _output, size, name);
         }
-        finally
+        catch (InvalidDataException)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // The entry's header promised a size its data did not keep: no trailer may follow.
+            _faulted = true;
+            throw;
         }
     }
 

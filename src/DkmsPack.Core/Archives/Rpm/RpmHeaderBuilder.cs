@@ -1,3 +1,4 @@
+using DkmsPack.Archives;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
@@ -96,7 +97,7 @@ public sealed class RpmHeaderBuilder
     /// <returns>The header bytes, from the 8-byte magic to the end of the trailer.</returns>
     /// <exception cref="ArgumentException"><paramref name="regionTag"/> is not 62 or 63.</exception>
     /// <exception cref="InvalidOperationException">A known tag has the wrong type or count, or an I18NSTRING lacks HEADERI18NTABLE.</exception>
-    /// <exception cref="RpmLimitException">The header exceeds rpm's tag-count or size limits.</exception>
+    /// <exception cref="ArchiveLimitException">The header exceeds rpm's tag-count or size limits.</exception>
     public byte[] Build(RpmTag regionTag)
     {
         bool signature = regionTag switch
@@ -172,7 +173,7 @@ public sealed class RpmHeaderBuilder
     {
         if (value > max)
         {
-            throw new RpmLimitException(string.Create(
+            throw new ArchiveLimitException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"The rpm header's {what} would be {value}, above rpm's limit of {max}."));
         }
@@ -211,7 +212,7 @@ public sealed class RpmHeaderBuilder
 
         if (type != RpmTagType.Bin && count > RpmHeaderLayout.MaxArrayCount)
         {
-            throw new RpmLimitException(string.Create(
+            throw new ArchiveLimitException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Tag {tag} has {count} values; rpm accepts at most {RpmHeaderLayout.MaxArrayCount}."));
         }

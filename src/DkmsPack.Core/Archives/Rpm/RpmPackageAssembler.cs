@@ -1,3 +1,5 @@
+using DkmsPack.IO;
+using DkmsPack.Archives;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
@@ -59,7 +61,7 @@ public static class RpmPackageAssembler
     /// </param>
     /// <param name="uncompressedPayloadSize">The size of the cpio archive before compression.</param>
     /// <exception cref="ArgumentException">The main header does not start with the header magic or its length disagrees with its intro; the payload stream cannot read and seek.</exception>
-    /// <exception cref="RpmLimitException">Header + payload or the uncompressed payload reaches 4 GiB.</exception>
+    /// <exception cref="ArchiveLimitException">Header + payload or the uncompressed payload reaches 4 GiB.</exception>
     /// <exception cref="IOException">The payload changed length while being copied.</exception>
     public static void Write(Stream output, string leadName, ReadOnlySpan<byte> mainHeader, Stream compressedPayload, long uncompressedPayloadSize)
     {
@@ -95,7 +97,7 @@ public static class RpmPackageAssembler
     /// </summary>
     /// <returns>The serialized signature header, without the padding that follows it in the file.</returns>
     /// <exception cref="ArgumentException">See <see cref="Write"/>.</exception>
-    /// <exception cref="RpmLimitException">See <see cref="Write"/>.</exception>
+    /// <exception cref="ArchiveLimitException">See <see cref="Write"/>.</exception>
     public static byte[] BuildSignatureHeader(ReadOnlySpan<byte> mainHeader, Stream compressedPayload, long uncompressedPayloadSize)
     {
         ArgumentNullException.ThrowIfNull(compressedPayload);
@@ -164,7 +166,7 @@ public static class RpmPackageAssembler
     {
         if (value > uint.MaxValue)
         {
-            throw new RpmLimitException(string.Create(
+            throw new ArchiveLimitException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"The {what} is {value} bytes; packages of 4 GiB or more are not supported (they need rpm's 64-bit size tags)."));
         }
@@ -172,7 +174,12 @@ public static class RpmPackageAssembler
         return (uint)value;
     }
 
-    private static long Hash(Stream input, IncrementalHash hash)
+    private static long Hash(Stream input, IncrementalHash hash) => Pump(input, (buffer, count) => hash.AppendData(buffer, 0, count));
+
+    private static long Copy(Stream input, Stream output) => Pump(input, (buffer, count) => output.Write(buffer, 0, count));
+
+    /// <summary>Reads <paramref name="input"/> to its end in large blocks, handing each to <paramref name="sink"/>.</summary>
+    private static long Pump(Stream input, Action<byte[], int> sink)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
@@ -181,28 +188,7 @@ public static class RpmPackageAssembler
             int read;
             while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
             {
-                hash.AppendData(buffer, 0, read);
-                total += read;
-            }
-
-            return total;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static long Copy(Stream input, Stream output)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-        try
-        {
-            long total = 0;
-            int read;
-            while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                output.Write(buffer, 0, read);
+                sink(buffer, read);
                 total += read;
             }
 

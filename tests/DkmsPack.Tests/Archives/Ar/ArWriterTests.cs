@@ -49,7 +49,7 @@ public sealed class ArWriterTests
     [Fact]
     public void WriteMember_StreamShorterThanDeclared_Fails()
     {
-        Assert.Throws<IOException>(() => Write(ar => ar.WriteMember("short", 0, 10, new MemoryStream([1, 2, 3]))));
+        Assert.Throws<InvalidDataException>(() => Write(ar => ar.WriteMember("short", 0, 10, new MemoryStream([1, 2, 3]))));
     }
 
     [Fact]

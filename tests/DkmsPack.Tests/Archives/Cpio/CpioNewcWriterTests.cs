@@ -1,3 +1,5 @@
+using DkmsPack.IO;
+using DkmsPack.Archives;
 using System.Runtime.Versioning;
 using System.Text;
 using DkmsPack.Archives.Cpio;
@@ -137,7 +139,7 @@ public class CpioNewcWriterTests
         var output = new MemoryStream();
         using var writer = new CpioNewcWriter(output, leaveOpen: true);
 
-        var error = Assert.Throws<CpioLimitException>(() => writer.WriteFile("./big", Rw_R_R, Mtime, 1, 1L << 32, Stream.Null));
+        var error = Assert.Throws<ArchiveLimitException>(() => writer.WriteFile("./big", Rw_R_R, Mtime, 1, 1L << 32, Stream.Null));
 
         Assert.Contains("filesize", error.Message, StringComparison.Ordinal);
         Assert.Contains("4 GiB", error.Message, StringComparison.Ordinal);
@@ -153,7 +155,7 @@ public class CpioNewcWriterTests
     {
         using var writer = new CpioNewcWriter(new MemoryStream());
 
-        Assert.Throws<CpioLimitException>(() => writer.WriteDirectory("./d", Rwx_Rx_Rx, mtime, ino));
+        Assert.Throws<ArchiveLimitException>(() => writer.WriteDirectory("./d", Rwx_Rx_Rx, mtime, ino));
     }
 
     [Fact]
@@ -234,7 +236,7 @@ public class CpioNewcWriterTests
     {
         var seekable = new MemoryStream();
         var sink = new MemoryStream();
-        using (var unseekable = new DkmsPack.Archives.Rpm.HashingWriteStream(sink, leaveOpen: true))
+        using (var unseekable = new DkmsPack.IO.HashingWriteStream(sink, leaveOpen: true))
         {
             Assert.False(unseekable.CanSeek);
             WriteSample(unseekable);
@@ -250,7 +252,7 @@ public class CpioNewcWriterTests
     public void Archive_ListedAndExtractedByGnuCpio_MatchesTheEntries()
     {
         RealTool.Require("cpio");
-        using var scratch = new ScratchDirectory();
+        using var scratch = new TempDirectory();
         string archive = scratch.Combine("payload.cpio");
         using (FileStream file = File.Create(archive))
         {

@@ -32,7 +32,7 @@ public class RpmEndToEndTests
     [Fact]
     public void RpmKv_ReportsHeaderAndPayloadSha256DigestsOk()
     {
-        using var scratch = new ScratchDirectory();
+        using var scratch = new TempDirectory();
         TestRpmResult package = Build(scratch);
 
         (int exitCode, string stdOut, string stdErr) = RealTool.Run("rpm", "-Kv", "--dbpath", DbPath(scratch), package.PackagePath);
@@ -51,7 +51,7 @@ public class RpmEndToEndTests
     [Fact]
     public void RpmK_SaysDigestsOk()
     {
-        using var scratch = new ScratchDirectory();
+        using var scratch = new TempDirectory();
         TestRpmResult package = Build(scratch);
 
         string stdOut = RealTool.RunChecked("rpm", "-K", "--dbpath", DbPath(scratch), package.PackagePath);
@@ -62,7 +62,7 @@ public class RpmEndToEndTests
     [Fact]
     public void RpmQuery_ReturnsTheHeaderFields()
     {
-        using var scratch = new ScratchDirectory();
+        using var scratch = new TempDirectory();
         TestRpmResult package = Build(scratch);
 
         string stdOut = RealTool.RunChecked(
@@ -80,7 +80,7 @@ public class RpmEndToEndTests
     [Fact]
     public void RpmQueryList_ReturnsTheFileList()
     {
-        using var scratch = new ScratchDirectory();
+        using var scratch = new TempDirectory();
         TestRpmResult package = Build(scratch);
 
         string stdOut = RealTool.RunChecked("rpm", "-qpl", "--dbpath", DbPath(scratch), package.PackagePath);
@@ -91,7 +91,7 @@ public class RpmEndToEndTests
     [Fact]
     public void RpmQuery_ReturnsModesOwnersDigestsAndLinks()
     {
-        using var scratch = new ScratchDirectory();
+        using var scratch = new TempDirectory();
         TestRpmResult package = Build(scratch);
 
         string stdOut = RealTool.RunChecked(
@@ -114,7 +114,7 @@ public class RpmEndToEndTests
     [Fact]
     public void RpmQuery_ReturnsProvidesAndRpmlibRequires()
     {
-        using var scratch = new ScratchDirectory();
+        using var scratch = new TempDirectory();
         TestRpmResult package = Build(scratch);
 
         string provides = RealTool.RunChecked("rpm", "-qp", "--provides", "--dbpath", DbPath(scratch), package.PackagePath);
@@ -131,7 +131,7 @@ public class RpmEndToEndTests
     public void Rpm2Cpio_ExtractedWithCpio_GivesTheFileBytes()
     {
         RealTool.Require("cpio");
-        using var scratch = new ScratchDirectory();
+        using var scratch = new TempDirectory();
         TestRpmResult package = Build(scratch);
         string cpioPath = scratch.Combine("payload.cpio");
         string root = Directory.CreateDirectory(scratch.Combine("root")).FullName;
@@ -150,7 +150,7 @@ public class RpmEndToEndTests
     [Fact]
     public void RpmPackageReader_RoundTripsLeadHeadersAndPayload()
     {
-        using var scratch = new ScratchDirectory();
+        using var scratch = new TempDirectory();
         TestRpmResult package = Build(scratch);
         byte[] file = File.ReadAllBytes(package.PackagePath);
 
@@ -192,8 +192,8 @@ public class RpmEndToEndTests
     [Fact]
     public void Package_BuiltTwice_IsByteIdentical()
     {
-        using var first = new ScratchDirectory();
-        using var second = new ScratchDirectory();
+        using var first = new TempDirectory();
+        using var second = new TempDirectory();
 
         byte[] a = File.ReadAllBytes(Build(first).PackagePath);
         byte[] b = File.ReadAllBytes(Build(second).PackagePath);
@@ -210,7 +210,7 @@ public class RpmEndToEndTests
             Assert.Skip("rpm --root needs root (it chroots)");
         }
 
-        using var scratch = new ScratchDirectory();
+        using var scratch = new TempDirectory();
         TestRpmResult package = Build(scratch);
         string root = Directory.CreateDirectory(scratch.Combine("root")).FullName;
 
@@ -226,7 +226,7 @@ public class RpmEndToEndTests
     }
 
     // Needs no tool: the tests that run rpm require it through RealTool.Run.
-    private static TestRpmResult Build(ScratchDirectory scratch) =>
+    private static TestRpmResult Build(TempDirectory scratch) =>
         TestRpm.Write(scratch.Path, Name, Version, Release,
         [
             TestRpmEntry.Directory("usr/src/hello-1.0"),
@@ -236,7 +236,7 @@ public class RpmEndToEndTests
             TestRpmEntry.Symlink("usr/src/hello-1.0/source", "hello.c"),
         ]);
 
-    private static string DbPath(ScratchDirectory scratch) => Directory.CreateDirectory(scratch.Combine("rpmdb")).FullName;
+    private static string DbPath(TempDirectory scratch) => Directory.CreateDirectory(scratch.Combine("rpmdb")).FullName;
 
     // "    Header SHA256 digest: OK" -> { "Header SHA256 digest": "OK" }
     private static Dictionary<string, string> ParseCheckSig(string output)

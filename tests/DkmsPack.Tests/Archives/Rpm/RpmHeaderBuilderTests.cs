@@ -1,3 +1,4 @@
+using DkmsPack.Archives;
 using DkmsPack.Archives.Rpm;
 using Xunit;
 
@@ -236,7 +237,7 @@ public class RpmHeaderBuilderTests
             builder.AddBinary((RpmTag)(2000 + i), [1]);
         }
 
-        Assert.Throws<RpmLimitException>(() => builder.Build(RpmTag.HeaderSignatures));
+        Assert.Throws<ArchiveLimitException>(() => builder.Build(RpmTag.HeaderSignatures));
         Assert.NotEmpty(builder.Build(RpmTag.HeaderImmutable));
     }
 

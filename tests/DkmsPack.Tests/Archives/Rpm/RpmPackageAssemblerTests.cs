@@ -1,3 +1,5 @@
+using DkmsPack.IO;
+using DkmsPack.Archives;
 using System.Security.Cryptography;
 using DkmsPack.Archives.Rpm;
 using Xunit;
@@ -100,7 +102,7 @@ public class RpmPackageAssemblerTests
     [Fact]
     public void BuildSignatureHeader_UncompressedPayloadOf4GiB_ThrowsLimitException()
     {
-        var error = Assert.Throws<RpmLimitException>(() => RpmPackageAssembler.BuildSignatureHeader(MainHeader(), new MemoryStream(Payload), 1L << 32));
+        var error = Assert.Throws<ArchiveLimitException>(() => RpmPackageAssembler.BuildSignatureHeader(MainHeader(), new MemoryStream(Payload), 1L << 32));
         Assert.Contains("4 GiB", error.Message, StringComparison.Ordinal);
     }
 

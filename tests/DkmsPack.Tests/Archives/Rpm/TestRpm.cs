@@ -1,3 +1,4 @@
+using DkmsPack.IO;
 using System.Security.Cryptography;
 using DkmsPack.Archives.Cpio;
 using DkmsPack.Archives.Rpm;

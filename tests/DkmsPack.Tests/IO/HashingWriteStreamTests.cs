@@ -1,8 +1,9 @@
+using DkmsPack.IO;
 using System.Security.Cryptography;
 using DkmsPack.Archives.Rpm;
 using Xunit;
 
-namespace DkmsPack.Tests.Archives.Rpm;
+namespace DkmsPack.Tests.IO;
 
 public class HashingWriteStreamTests
 {

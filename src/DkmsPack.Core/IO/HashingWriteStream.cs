@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace DkmsPack.Archives.Rpm;
+namespace DkmsPack.IO;
 
 /// <summary>
 /// A write-only pass-through that counts and SHA-256-hashes every byte on its way to the inner stream.
@@ -8,7 +8,7 @@ namespace DkmsPack.Archives.Rpm;
 /// PAYLOADSIZE) and one after it (compressed payload: PAYLOADDIGEST 5092); see
 /// <see cref="RpmPackageAssembler"/>. The digest stays readable after disposal.
 /// </summary>
-public sealed class HashingWriteStream : Stream
+public sealed class HashingWriteStream : WriteOnlyStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -26,23 +26,13 @@ public sealed class HashingWriteStream : Stream
     /// <summary>How many bytes have passed through.</summary>
     public long BytesWritten { get; private set; }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => _finalHash is null;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <summary>SHA-256 of the bytes written so far (or of all of them, once disposed).</summary>
     public byte[] GetSha256() => _finalHash is null ? _sha256.GetCurrentHash() : (byte[])_finalHash.Clone();
 
     /// <summary>Lowercase hex SHA-256, the form rpm stores in PAYLOADDIGEST and PAYLOADDIGESTALT.</summary>
     public string GetSha256Hex() => Convert.ToHexStringLower(GetSha256());
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -53,12 +43,6 @@ public sealed class HashingWriteStream : Stream
     }
 
     public override void Flush() => _inner.Flush();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
