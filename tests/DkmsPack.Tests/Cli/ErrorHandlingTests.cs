@@ -92,6 +92,23 @@ public sealed class ErrorHandlingTests : IDisposable
         AssertOneLineError(result, ExitCode.OutputFailed, $"{file}: cannot create the output directory");
     }
 
+    [Theory]
+    [InlineData("deb/postinst.sbn", "{{ no_such_variable }}", "mkdeb")]
+    [InlineData("rpm/preun.sbn", "{{ if }}", "mkrpm")]
+    [InlineData("deb/control.sbn", "Package: x\nnot a field\n", "mkdeb")]
+    public void BrokenTemplateOverride_ExitsTemplateFailed_NamingTheTemplate(string name, string text, string command)
+    {
+        string templates = _temp.Combine("templates");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(templates, name))!);
+        File.WriteAllText(Path.Combine(templates, name), text);
+        string output = _temp.Combine("out");
+
+        var result = DkmsPackProcess.Run([command, Repo.Example("apple-gmux-0.1"), "-o", output, "--templates", templates, "--maintainer", "T <t@example.org>"]);
+
+        AssertOneLineError(result, ExitCode.TemplateFailed, Path.Combine(templates, name));
+        AssertNoPackage(output);
+    }
+
     [Fact]
     public void UnknownOption_ExitsInvalidOptions()
     {
