@@ -58,6 +58,9 @@ public static class Compressor
         return buffer.ToArray();
     }
 
+    /// <summary>Bytes of input per zstd job (each job is compressed by one worker).</summary>
+    public const int ZstdJobSize = 2 << 20;
+
     /// <summary>Workers zstd compresses with; the bytes do not depend on this number (zstd.h, ZSTD_c_nbWorkers).</summary>
     public static int ZstdWorkers => Math.Clamp(Environment.ProcessorCount, 1, 8);
 
@@ -69,6 +72,10 @@ public static class Compressor
     {
         var compressor = new ZstdSharp.Compressor(level);
         compressor.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_nbWorkers, Math.Max(1, workers));
+
+        // A fixed job size, smaller than level 3's default, keeps each worker's buffers (and so peak memory)
+        // small; being fixed, it keeps the bytes independent of the machine.
+        compressor.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_jobSize, ZstdJobSize);
         return new ZstdSharp.CompressionStream(output, compressor, bufferSize: 1 << 17, preserveCompressor: false, leaveOpen: true);
     }
 

@@ -4,11 +4,12 @@ namespace DkmsPack.IO;
 
 /// <summary>
 /// Reads through to an inner stream while hashing every byte, so a file is read once to be both
-/// archived and digested (md5sums for a deb, FILEDIGESTS for an rpm).
+/// archived and digested (md5sums for a deb, FILEDIGESTS for an rpm). The hash is the caller's, reused
+/// from file to file: <see cref="HexDigest"/> reads and resets it.
 /// </summary>
-public sealed class HashingReadStream(Stream inner, HashAlgorithmName algorithm) : Stream
+public sealed class HashingReadStream(Stream inner, IncrementalHash hash) : Stream
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(algorithm);
+    private readonly IncrementalHash _hash = hash;
 
     public override bool CanRead => true;
 
@@ -46,7 +47,6 @@ public sealed class HashingReadStream(Stream inner, HashAlgorithmName algorithm)
     {
         if (disposing)
         {
-            _hash.Dispose();
             inner.Dispose();
         }
 

@@ -1,3 +1,5 @@
+using DkmsPack.Diagnostics;
+
 namespace DkmsPack.Model;
 
 /// <summary>The bytes of a packaged file, opened on demand so a large tree is never held in memory.</summary>
@@ -15,7 +17,22 @@ public sealed class DiskContent(string fullPath, long length) : IEntryContent
 
     public long Length { get; } = length;
 
-    public Stream Open() => new FileStream(FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+    /// <summary>Opens the file unbuffered (the writers copy in large blocks), failing with a message that names it.</summary>
+    public Stream Open()
+    {
+        try
+        {
+            return new FileStream(FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            // Nothing has been committed yet: the package is still a temporary file, deleted on this error.
+            throw Unreadable(FullPath, ex);
+        }
+    }
+
+    internal static DkmsPackException Unreadable(string path, Exception ex) =>
+        new($"{path}: cannot be read ({ex.Message.TrimEnd('.')}); fix its permissions or exclude it", ex);
 }
 
 /// <summary>Generated content (a rewritten dkms.conf, a copyright file) held in memory.</summary>

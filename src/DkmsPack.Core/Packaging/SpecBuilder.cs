@@ -50,7 +50,6 @@ public static class SpecBuilder
         string installDirectory = $"usr/src/{conf.PackageName}-{conf.PackageVersion}";
         Func<string, bool> isExcluded = ExclusionRules.ForTree(root, request.OutputDirectory);
         List<PackageEntry> entries = SourceTree.Scan(root, installDirectory, clamp, buildTime, isExcluded, replacements);
-        SourceTree.EnsureReadable(entries);
         SourceMetadata.Findings found = SourceMetadata.Read(entries);
 
         string license = request.License ?? found.License

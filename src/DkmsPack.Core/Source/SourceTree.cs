@@ -54,7 +54,8 @@ public static class SourceTree
 
                 string installPath = installDirectory + "/" + relative;
                 long mtime = Clamp(child.LastWriteTimeUtc, clampTime);
-                if (child.LinkTarget is { } target)
+                // Attributes come with the directory listing; readlink(2) is asked only of actual links.
+                if ((child.Attributes & FileAttributes.ReparsePoint) != 0 && child.LinkTarget is { } target)
                 {
                     entries.Add(PackageEntry.Symlink(installPath, target, mtime));
                 }
@@ -78,27 +79,7 @@ public static class SourceTree
         }
     }
 
-    /// <summary>Checks up front that every file can be opened, so a permission problem is reported before any output exists.</summary>
-    public static void EnsureReadable(IEnumerable<PackageEntry> entries)
-    {
-        foreach (PackageEntry entry in entries)
-        {
-            if (entry.Content is DiskContent disk)
-            {
-                try
-                {
-                    using Stream stream = disk.Open();
-                }
-                catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
-                {
-                    throw Unreadable(disk.FullPath, ex);
-                }
-            }
-        }
-    }
-
-    private static DkmsPackException Unreadable(string path, Exception ex) =>
-        new($"{path}: cannot be read ({ex.Message.TrimEnd('.')}); fix its permissions or exclude it", ex);
+    private static DkmsPackException Unreadable(string path, Exception ex) => DiskContent.Unreadable(path, ex);
 
     private static long Clamp(DateTime modifiedUtc, long? clampTime)
     {

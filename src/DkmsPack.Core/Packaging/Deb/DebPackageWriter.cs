@@ -98,6 +98,9 @@ public sealed class DebPackageWriter : IPackageWriter
     private static DataSummary WriteData(IReadOnlyList<PackageEntry> entries, PackageSpec spec, Stream destination, ProgressCounter progress)
     {
         var md5Sums = new StringBuilder();
+#pragma warning disable CA5351 // md5sums is MD5 by definition (deb-md5sums(5)); it detects corruption, it does not secure anything.
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+#pragma warning restore CA5351
 
         // dpkg-gencontrol's Installed-Size: 1 KiB per directory (the root included), ceil(size/1024) per file or link.
         long installedSize = 1;
@@ -120,7 +123,7 @@ public sealed class DebPackageWriter : IPackageWriter
                         installedSize += KiB(entry.Size);
                         break;
                     default:
-                        using (var content = new HashingReadStream(entry.Content!.Open(), HashAlgorithmName.MD5))
+                        using (var content = new HashingReadStream(entry.Content!.Open(), md5))
                         {
                             tar.WriteFile(name, entry.Permissions, entry.ModifiedTime, entry.Size, content);
 

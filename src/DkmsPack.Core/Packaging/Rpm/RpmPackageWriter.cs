@@ -88,6 +88,7 @@ public sealed class RpmPackageWriter : IPackageWriter
     private static PayloadSummary WritePayload(PackageSpec spec, Stream destination, ProgressCounter progress)
     {
         var digests = new string[spec.SourceEntries.Count];
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var compressed = new HashingWriteStream(destination, leaveOpen: true);
         Stream compressor = Compressor.Create(spec.Compression, spec.CompressionLevel, compressed);
         var raw = new HashingWriteStream(new BufferedStream(compressor, 1 << 16), leaveOpen: false);
@@ -109,7 +110,7 @@ public sealed class RpmPackageWriter : IPackageWriter
                         digests[i] = string.Empty;
                         break;
                     default:
-                        using (var content = new HashingReadStream(entry.Content!.Open(), HashAlgorithmName.SHA256))
+                        using (var content = new HashingReadStream(entry.Content!.Open(), sha256))
                         {
                             cpio.WriteFile(name, entry.Permissions, entry.ModifiedTime, inode, entry.Size, content);
                             digests[i] = content.HexDigest();
