@@ -33,11 +33,7 @@ internal static class BuildCommand
         {
             string[] chosen = parse.GetValue(formats) is { Length: > 0 } given ? given : [.. PackageFormats.All().Select(w => w.Format)];
             BuildRequest request = options.ToRequest(parse);
-            BuildOutcome outcome;
-            using (ProgressLine? progress = ProgressLine.ForTerminal(console.Error, parse.GetValue(options.Quiet)))
-            {
-                outcome = PackageBuild.Run(request, PackageFormats.Select(chosen), DateTimeOffset.UtcNow, progress);
-            }
+            BuildOutcome outcome = PackageCommand.Build(request, chosen, console, parse.GetValue(options.Quiet));
 
             string sums = PackageBuild.WriteChecksums(outcome.Packages, request.OutputDirectory);
             bool asJson = parse.GetValue(json);

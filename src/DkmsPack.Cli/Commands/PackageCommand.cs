@@ -23,12 +23,7 @@ internal static class PackageCommand
         command.SetAction(parse => CommandRunner.Run(parse, console =>
         {
             BuildRequest request = options.ToRequest(parse);
-            BuildOutcome outcome;
-            using (ProgressLine? progress = ProgressLine.ForTerminal(console.Error, parse.GetValue(options.Quiet)))
-            {
-                outcome = PackageBuild.Run(request, PackageFormats.Select([format]), DateTimeOffset.UtcNow, progress);
-            }
-
+            BuildOutcome outcome = Build(request, [format], console, parse.GetValue(options.Quiet));
             Report(console, outcome, parse.GetValue(options.Quiet), parse.GetValue(options.Verbose));
             if (spec is not null && parse.GetValue(spec))
             {
@@ -42,6 +37,13 @@ internal static class PackageCommand
             return ExitCode.Success;
         }));
         return command;
+    }
+
+    /// <summary>Builds the formats, drawing the progress line on a terminal.</summary>
+    public static BuildOutcome Build(BuildRequest request, IEnumerable<string> formats, ConsoleChannels console, bool quiet)
+    {
+        using ProgressLine? progress = ProgressLine.ForTerminal(console.Error, quiet);
+        return PackageBuild.Run(request, PackageFormats.Select(formats), DateTimeOffset.UtcNow, progress);
     }
 
     /// <summary>Warnings to stderr, then one line per package on stdout (unless quiet).</summary>

@@ -58,7 +58,6 @@ public sealed class RpmPackageWriter : IPackageWriter
         ScriptObject model = TemplateModel.Create(spec, this);
         ScriptObject package = TemplateModel.Package(model);
         package["rpm_version"] = RpmNames.Version(spec);
-        package["release"] = RpmNames.Release(spec);
         package["entries"] = SpecEntries(spec);
         return model;
     }
@@ -145,7 +144,7 @@ public sealed class RpmPackageWriter : IPackageWriter
             .AddI18nString(RpmTag.Description, TemplateFunctions.Wrap(spec.Description, 79))
             .AddInt32(RpmTag.BuildTime, checked((uint)spec.BuildTime))
             .AddString(RpmTag.BuildHost, BuildHost)
-            .AddInt32(RpmTag.Size, checked((uint)entries.Sum(e => e.Kind == EntryKind.Directory ? 0 : e.Size)))
+            .AddInt32(RpmTag.Size, checked((uint)spec.ContentSize))
             .AddString(RpmTag.License, spec.License)
             .AddString(RpmTag.Packager, spec.Maintainer)
             .AddI18nString(RpmTag.Group, Group)
