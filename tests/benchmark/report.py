@@ -155,7 +155,7 @@ def main():
       "twice side by side (x2); counts are of the packaged `/usr/src/bench-headers-1.0`. gmux is "
       "`examples/apple-gmux-0.1`.")
     w("")
-    w("| Tree | Files | Directories | Symlinks | Bytes |")
+    w("| Tree | Files | Directories | Symlinks | File bytes |")
     w("| --- | ---: | ---: | ---: | ---: |")
     for t in [*trees, "gmux"]:
         if f"tree.{t}.files" in meta:
@@ -282,7 +282,8 @@ def main():
     case_table([c for c in cases if c["case"] == "breakdown"], "Where the time goes (tree x1)",
                "dkmspack without compression (reading files, tar, MD5, writing, start-up), the bare "
                "start-up (`--version`), and single-threaded reference tools over the uncompressed "
-               "data.tar that the packages hold: the floor for deflate, zstd and MD5 on this machine.")
+               "data.tar that the packages hold: the floor for deflate, zstd and MD5 on this machine. "
+               "`cp -a of the tree` is what rpmbuild's `%install` does, on the scratch filesystem.")
 
     # ------------------------------------------------------------------ derived breakdown
     def med(case, tree, tool, metric):
