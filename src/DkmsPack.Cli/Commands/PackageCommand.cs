@@ -46,9 +46,14 @@ internal static class PackageCommand
         return PackageBuild.Run(request, PackageFormats.Select(formats), DateTimeOffset.UtcNow, progress);
     }
 
-    /// <summary>Warnings to stderr, then one line per package on stdout (unless quiet).</summary>
+    /// <summary>Warnings to stderr, then one line per package on stdout; with --quiet, neither.</summary>
     public static void Report(ConsoleChannels console, BuildOutcome outcome, bool quiet, bool verbose)
     {
+        if (quiet)
+        {
+            return;
+        }
+
         foreach (Diagnostic warning in outcome.Warnings)
         {
             console.Error.WriteLine(warning.ToString());
@@ -62,12 +67,9 @@ internal static class PackageCommand
             }
         }
 
-        if (!quiet)
+        foreach (BuiltPackage package in outcome.Packages)
         {
-            foreach (BuiltPackage package in outcome.Packages)
-            {
-                console.Out.WriteLine(Path.GetRelativePath(Environment.CurrentDirectory, package.Path));
-            }
+            console.Out.WriteLine(Path.GetRelativePath(Environment.CurrentDirectory, package.Path));
         }
     }
 }

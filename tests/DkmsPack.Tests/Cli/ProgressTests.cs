@@ -27,6 +27,17 @@ public sealed class ProgressTests : IDisposable
     }
 
     [Fact]
+    public void Quiet_PrintsNothing_NotEvenWarnings()
+    {
+        // hello-pair's CLEAN directive draws a deprecation warning, and no maintainer is given.
+        var result = DkmsPackProcess.Run(["mkdeb", Repo.Example("hello-pair"), "-o", _temp.Combine("out"), "--quiet"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(string.Empty, result.StdOut + result.StdErr);
+        Assert.Single(Directory.GetFiles(_temp.Combine("out"), "*.deb"));
+    }
+
+    [Fact]
     public void Redirected_NoProgressLine_AndVerboseListsTheFiles()
     {
         var result = DkmsPackProcess.Run(["mkdeb", Repo.Example("apple-gmux-0.1"), "-o", _temp.Combine("out"), "--maintainer", "T <t@example.org>", "--verbose"]);
