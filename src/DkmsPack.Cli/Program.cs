@@ -1,11 +1,17 @@
 using System.CommandLine;
 using DkmsPack.Cli.Commands;
+using DkmsPack.Diagnostics;
 
 namespace DkmsPack.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => CreateRootCommand().Parse(args).Invoke();
+    private static int Main(string[] args)
+    {
+        RootCommand root = CreateRootCommand();
+        ParseResult parse = root.Parse(args);
+        return parse.Errors.Count > 0 ? ReportParseErrors(parse, root) : parse.Invoke();
+    }
 
     public static RootCommand CreateRootCommand() => new("dkmspack: builds .deb and .rpm packages of a DKMS kernel module source tree, without dpkg-dev, rpmbuild, DKMS or root.")
     {
@@ -13,4 +19,20 @@ internal static class Program
         PackageCommand.Create("mkrpm", "rpm", "Build an RPM package (NAME-dkms-VERSION-RELEASE.noarch.rpm) that installs the module with DKMS."),
         BuildCommand.Create(),
     };
+
+    /// <summary>
+    /// One line per command-line error on stderr, pointing at --help, instead of System.CommandLine's
+    /// default of printing the whole help text.
+    /// </summary>
+    private static int ReportParseErrors(ParseResult parse, RootCommand root)
+    {
+        string command = parse.CommandResult.Command == root ? "dkmspack" : $"dkmspack {parse.CommandResult.Command.Name}";
+        foreach (var error in parse.Errors)
+        {
+            string message = string.Join(' ', error.Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
+            Console.Error.WriteLine($"dkmspack: error: {message}; see {command} --help");
+        }
+
+        return ExitCode.InvalidOptions;
+    }
 }

@@ -69,11 +69,7 @@ internal sealed class PackageOptions
         HelpName = "url",
     };
 
-    public Option<CompressionMethod> Compression { get; } = new("--compression", "-Z")
-    {
-        Description = "Compression of data.tar/control.tar (deb) and of the payload (rpm).",
-        DefaultValueFactory = _ => CompressionMethod.Gzip,
-    };
+    public Option<string> Compression { get; } = CreateCompression();
 
     public Option<int?> CompressionLevel { get; } = new("--compression-level")
     {
@@ -108,7 +104,7 @@ internal sealed class PackageOptions
         CompressionLevel.Validators.Add(result =>
         {
             int? level = result.GetValueOrDefault<int?>();
-            CompressionMethod method = result.GetResult(Compression)?.GetValueOrDefault<CompressionMethod>() ?? CompressionMethod.Gzip;
+            CompressionMethod method = ParseCompression(result.GetResult(Compression)?.GetValueOrDefault<string>());
             if (level is { } value && (value < 1 || value > Compressor.MaxLevel(method)))
             {
                 result.AddError($"--compression-level {value} is out of range for {method.ToString().ToLowerInvariant()} (1 to {Compressor.MaxLevel(method)})");
@@ -128,12 +124,27 @@ internal sealed class PackageOptions
         License = parse.GetValue(License),
         Copyright = parse.GetValue(Copyright),
         Homepage = parse.GetValue(Homepage),
-        Compression = parse.GetValue(Compression),
+        Compression = ParseCompression(parse.GetValue(Compression)),
         CompressionLevel = parse.GetValue(CompressionLevel),
         TemplatesDirectory = parse.GetValue(Templates),
         SourceDateEpoch = System.Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"),
         Environment = EnvironmentVariables(),
     };
+
+    private static Option<string> CreateCompression()
+    {
+        var option = new Option<string>("--compression", "-Z")
+        {
+            Description = "Compression of data.tar/control.tar (deb) and of the payload (rpm).",
+            DefaultValueFactory = _ => "gzip",
+            HelpName = "gzip|zstd|none",
+        };
+        option.AcceptOnlyFromAmong("gzip", "zstd", "none");
+        return option;
+    }
+
+    private static CompressionMethod ParseCompression(string? name) =>
+        Enum.TryParse(name, ignoreCase: true, out CompressionMethod method) ? method : CompressionMethod.Gzip;
 
     private static Dictionary<string, string> EnvironmentVariables()
     {

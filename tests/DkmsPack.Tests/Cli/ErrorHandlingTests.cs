@@ -114,8 +114,19 @@ public sealed class ErrorHandlingTests : IDisposable
     {
         var result = DkmsPackProcess.Run(["mkdeb", Repo.Example("apple-gmux-0.1"), "--no-such-option"]);
 
-        Assert.Equal(ExitCode.InvalidOptions, result.ExitCode);
-        Assert.Contains("--no-such-option", result.StdErr, StringComparison.Ordinal);
+        AssertOneLineError(result, ExitCode.InvalidOptions, "'--no-such-option'; see dkmspack mkdeb --help");
+        Assert.Equal(string.Empty, result.StdOut);
+    }
+
+    [Theory]
+    [InlineData("-Z", "xz", "'xz' not recognized")]
+    [InlineData("--compression-level", "12", "--compression-level 12 is out of range for gzip (1 to 9)")]
+    public void BadOptionValue_ExitsInvalidOptions_InOneLine(string option, string value, string expected)
+    {
+        var result = DkmsPackProcess.Run(["mkdeb", Repo.Example("apple-gmux-0.1"), option, value, "-o", _temp.Combine("out")]);
+
+        AssertOneLineError(result, ExitCode.InvalidOptions, expected);
+        AssertNoPackage(_temp.Combine("out"));
     }
 
     [Fact]
