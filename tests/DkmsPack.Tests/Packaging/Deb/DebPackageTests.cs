@@ -196,6 +196,22 @@ public sealed class DebPackageTests : IDisposable
     }
 
     [Fact]
+    public void Symlinks_ArePackagedAsLinks_AfterEverythingElse()
+    {
+        string tree = _temp.CopyTree(Repo.Example("apple-gmux-0.1"), "linked");
+        Directory.CreateDirectory(Path.Combine(tree, "include"));
+        File.CreateSymbolicLink(Path.Combine(tree, "include", "gmux.c"), "../apple-gmux.c");
+
+        string deb = Build(tree);
+        string[] lines = RealTool.Run(RealTool.Require("dpkg-deb"), "-c", deb).StdOut.TrimEnd('\n').Split('\n');
+
+        // dpkg-deb puts symlinks last, so that their targets exist when dpkg creates them.
+        Assert.StartsWith("lrwxrwxrwx root/root", lines[^1], StringComparison.Ordinal);
+        Assert.EndsWith("./usr/src/apple-gmux-0.1/include/gmux.c -> ../apple-gmux.c", lines[^1], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.EndsWith("./usr/src/apple-gmux-0.1/include/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void SameInputAndEpoch_GiveByteIdenticalPackages()
     {
         string first = Build(Repo.Example("hello-pair"), r => r with { OutputDirectory = _temp.Combine("one") });

@@ -173,6 +173,23 @@ public sealed class RpmPackageTests : IDisposable
     }
 
     [Fact]
+    public void Symlinks_AreLinksInTheHeaderAndThePayload()
+    {
+        string tree = _temp.CopyTree(Repo.Example("hello-pair"), "linked");
+        File.CreateSymbolicLink(Path.Combine(tree, "src", "shared.h"), "common.h");
+        string rpm = Build(r => r with { SourceDirectory = tree });
+
+        Assert.Contains("/usr/src/hello_pair-1.2.0/src/shared.h 120777 common.h\n", RealTool.RunChecked("rpm", "-qp", "--qf", "[%{FILENAMES} %{FILEMODES:octal} %{FILELINKTOS}\n]", rpm), StringComparison.Ordinal);
+        string cpioFile = _temp.Combine("payload.cpio");
+        string extracted = _temp.Combine("x");
+        Directory.CreateDirectory(extracted);
+        RealTool.RunChecked(new RealToolOptions(StdOutFile: cpioFile), "rpm2cpio", rpm);
+        RealTool.RunChecked(new RealToolOptions(WorkingDirectory: extracted, StdInFile: cpioFile), "cpio", "-idm", "--quiet");
+        Assert.Equal("common.h", new FileInfo(Path.Combine(extracted, "usr/src/hello_pair-1.2.0/src/shared.h")).LinkTarget);
+        Assert.Contains("Payload SHA256 digest: OK", RealTool.RunChecked("rpm", "-Kv", rpm), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SameInputAndEpoch_GiveByteIdenticalPackages()
     {
         string first = Build(r => r with { OutputDirectory = _temp.Combine("one") });
