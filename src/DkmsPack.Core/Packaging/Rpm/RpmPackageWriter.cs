@@ -56,14 +56,20 @@ public sealed class RpmPackageWriter : IPackageWriter
     {
         ArgumentNullException.ThrowIfNull(spec);
         ScriptObject model = TemplateModel.Create(spec, this);
-        ScriptObject package = TemplateModel.Package(model);
-        package["rpm_version"] = RpmNames.Version(spec);
-        package["entries"] = SpecEntries(spec);
+        TemplateModel.Package(model)["rpm_version"] = RpmNames.Version(spec);
         return model;
     }
 
-    /// <summary>Renders the spec that builds the same package with rpmbuild (mkrpm --spec).</summary>
-    public string RenderSpec(PackageSpec spec, TemplateSet templates) => TemplateRenderer.Render(templates, SpecTemplate, Model(spec));
+    /// <summary>
+    /// Renders the spec that builds the same package with rpmbuild (mkrpm --spec). Only the spec gets
+    /// <c>package.entries</c>, an object per file: the scriptlets do not need it, and a big tree would pay for it.
+    /// </summary>
+    public string RenderSpec(PackageSpec spec, TemplateSet templates)
+    {
+        ScriptObject model = Model(spec);
+        TemplateModel.Package(model)["entries"] = SpecEntries(spec);
+        return TemplateRenderer.Render(templates, SpecTemplate, model);
+    }
 
     public void Write(PackageSpec spec, TemplateSet templates, Stream output, string scratchDirectory, IProgress<PackagingProgress>? progress = null)
     {
