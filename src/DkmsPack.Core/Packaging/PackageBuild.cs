@@ -25,7 +25,7 @@ public static class PackageBuild
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(writers);
         SpecBuilder.Result built = SpecBuilder.Build(request, now);
-        TemplateSet templates = request.TemplatesDirectory is null ? TemplateSet.Embedded : TemplateSet.WithOverrides(request.TemplatesDirectory);
+        TemplateSet templates = TemplateSet.For(request.TemplatesDirectory);
 
         var packages = new List<BuiltPackage>();
         foreach (IPackageWriter writer in writers)
@@ -45,7 +45,7 @@ public static class PackageBuild
     {
         ArgumentNullException.ThrowIfNull(request);
         var writer = new Rpm.RpmPackageWriter();
-        TemplateSet templates = request.TemplatesDirectory is null ? TemplateSet.Embedded : TemplateSet.WithOverrides(request.TemplatesDirectory);
+        TemplateSet templates = TemplateSet.For(request.TemplatesDirectory);
         string path = Path.Combine(Path.GetFullPath(request.OutputDirectory), writer.PackageName(spec) + ".spec");
         WriteTextAtomically(path, writer.RenderSpec(spec, templates));
         return path;

@@ -2,11 +2,14 @@ using DkmsPack.Model;
 
 namespace DkmsPack.Packaging;
 
-/// <summary>Counts the files a writer has written and reports them, so every format reports alike.</summary>
-internal sealed class ProgressCounter(string format, PackageSpec spec, IProgress<PackagingProgress>? progress)
+/// <summary>
+/// Counts the files a writer has written out of the <paramref name="entries"/> it writes (for a deb, the sources
+/// and the doc files), and reports them, so every format reports alike.
+/// </summary>
+internal sealed class ProgressCounter(string format, IReadOnlyList<PackageEntry> entries, IProgress<PackagingProgress>? progress)
 {
-    private readonly int _filesTotal = spec.SourceEntries.Count(e => e.Kind == EntryKind.File);
-    private readonly long _bytesTotal = spec.ContentSize;
+    private readonly int _filesTotal = entries.Count(e => e.Kind == EntryKind.File);
+    private readonly long _bytesTotal = entries.Sum(e => e.Kind == EntryKind.File ? e.Size : 0);
     private int _filesDone;
     private long _bytesDone;
 
@@ -19,6 +22,6 @@ internal sealed class ProgressCounter(string format, PackageSpec spec, IProgress
 
         _filesDone++;
         _bytesDone += size;
-        progress.Report(new PackagingProgress(format, Math.Min(_filesDone, _filesTotal), _filesTotal, Math.Min(_bytesDone, _bytesTotal), _bytesTotal));
+        progress.Report(new PackagingProgress(format, _filesDone, _filesTotal, _bytesDone, _bytesTotal));
     }
 }

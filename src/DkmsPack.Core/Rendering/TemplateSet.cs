@@ -25,6 +25,9 @@ public sealed class TemplateSet : ITemplateLoader
     /// <summary>Only the templates built into dkmspack.</summary>
     public static TemplateSet Embedded { get; } = new(null);
 
+    /// <summary>The embedded templates, overridden by <paramref name="overrideDirectory"/> when one is given (--templates).</summary>
+    public static TemplateSet For(string? overrideDirectory) => overrideDirectory is null ? Embedded : WithOverrides(overrideDirectory);
+
     /// <summary>The embedded templates, with any file under <paramref name="directory"/> taking precedence.</summary>
     public static TemplateSet WithOverrides(string directory)
     {

@@ -53,7 +53,7 @@ public sealed class DebPackageWriter : IPackageWriter
         string suffix = Compressor.FileSuffix(spec.Compression);
 
         using var data = new ScratchFile(scratchDirectory, ".data.tar");
-        DataSummary summary = WriteData(entries, spec, data.Stream, new ProgressCounter(Format, spec, progress));
+        DataSummary summary = WriteData(entries, spec, data.Stream, new ProgressCounter(Format, entries, progress));
 
         package["installed_size"] = summary.InstalledSizeKiB;
         package["depends"] = Depends(spec);

@@ -82,7 +82,7 @@ public sealed class RpmPackageWriter : IPackageWriter
             TemplateRenderer.Render(templates, PreunTemplate, model).TrimEnd('\n'));
 
         using var payload = new ScratchFile(scratchDirectory, ".payload.cpio");
-        PayloadSummary summary = WritePayload(spec, payload.Stream, new ProgressCounter(Format, spec, progress));
+        PayloadSummary summary = WritePayload(spec, payload.Stream, new ProgressCounter(Format, spec.SourceEntries, progress));
         byte[] header = MainHeader(spec, scripts, summary);
 
         string name = PackageName(spec);
