@@ -13,7 +13,7 @@ internal sealed record DkmsConfValidation(
 
 /// <summary>
 /// Checks a statically evaluated dkms.conf by the rules DKMS applies when it reads one (dkms@HEAD <c>read_conf</c> and
-/// <c>read_conf_strict</c>; dkms.md §4.1, §7.1), plus what dkmspack itself needs at packaging time. It collects every
+/// <c>read_conf_strict</c>; docs/dkms-conf.md), plus what dkmspack itself needs at packaging time. It collects every
 /// finding instead of stopping at the first. Values DKMS only needs on the target (MAKE, BUILD_EXCLUSIVE_*, STRIP …) may
 /// be dynamic; only values needed now (name, version, the module records) produce findings when they are.
 /// </summary>

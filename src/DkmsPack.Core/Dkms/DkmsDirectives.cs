@@ -2,7 +2,7 @@ namespace DkmsPack.Dkms;
 
 /// <summary>
 /// The names dkms.conf uses, as DKMS reads them (dkms@HEAD <c>dkms_conf_variables</c>, <c>read_conf</c>,
-/// <c>read_conf_strict</c>; reference notes dkms.md §4.1).
+/// <c>read_conf_strict</c>; docs/dkms-conf.md).
 /// </summary>
 internal static class DkmsDirectives
 {
@@ -43,7 +43,7 @@ internal static class DkmsDirectives
     ];
 
     /// <summary>
-    /// Variables DKMS has set when it sources dkms.conf (read_conf and its callers; dkms.md §4.2). Their values depend on
+    /// Variables DKMS has set when it sources dkms.conf (read_conf and its callers; docs/dkms-conf.md). Their values depend on
     /// the kernel being processed, so dkmspack keeps references to them as written.
     /// </summary>
     private static readonly HashSet<string> s_runTimeVariables = new(StringComparer.Ordinal)

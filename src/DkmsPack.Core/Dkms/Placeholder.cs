@@ -1,7 +1,7 @@
 namespace DkmsPack.Dkms;
 
 /// <summary>
-/// Template placeholders that stand where a release script later writes the real value (dkms.md Appendix B):
+/// Template placeholders that stand where a release script later writes the real value (docs/dkms-conf.md, "Placeholders"):
 /// <c>#MODULE_VERSION#</c> (dh_dkms -V), <c>#VERSION#</c> (xone), <c>@VERSION@</c>/<c>@FULL_VERSION@</c> (autoconf style),
 /// <c>__VERSION_STRING</c> (NVIDIA). In general <c>#WORD#</c>, <c>@WORD@</c> and <c>__WORD</c> with WORD in capitals.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace DkmsPack.Tests.Dkms;
 
 /// <summary>
-/// dkms.conf files written for these tests in the shapes real projects use (reference notes dkms.md §4.3 and
+/// dkms.conf files written for these tests in the shapes real projects use (docs/dkms-conf.md
 /// Appendix D): the constructs are the same, the text is ours.
 /// </summary>
 internal static class DkmsConfFixtures

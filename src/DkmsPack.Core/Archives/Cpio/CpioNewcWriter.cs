@@ -7,7 +7,7 @@ namespace DkmsPack.Archives.Cpio;
 
 /// <summary>
 /// Writes a cpio "newc" archive (magic 070701) to a stream, one entry at a time, the way rpm's payload
-/// needs it (formats.md §7.8): uid/gid 0, nlink 2 for directories and 1 otherwise, checksum 0, device
+/// needs it (docs/rpm-format.md): uid/gid 0, nlink 2 for directories and 1 otherwise, checksum 0, device
 /// numbers 0, header+name and data each padded to 4 bytes. Disposing the writer appends the
 /// <c>TRAILER!!!</c> entry. The writer does no policy: names are written exactly as given (rpm wants
 /// <c>./usr/src/...</c>), in the order given.

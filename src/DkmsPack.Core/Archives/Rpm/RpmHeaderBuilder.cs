@@ -6,7 +6,7 @@ using System.Text;
 namespace DkmsPack.Archives.Rpm;
 
 /// <summary>
-/// Builds one rpm header structure (the signature header or the main header; formats.md §7.3). Each
+/// Builds one rpm header structure (the signature header or the main header; docs/rpm-format.md). Each
 /// typed adder fixes the entry's type, count and alignment together, so they cannot disagree, and
 /// refuses what rpm refuses (count 0, NUL inside strings, region tags, duplicates). <see cref="Build"/>
 /// sorts the index by tag, puts the region entry first, lays the data out in index order with only the

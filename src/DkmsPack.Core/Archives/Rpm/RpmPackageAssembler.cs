@@ -9,8 +9,8 @@ namespace DkmsPack.Archives.Rpm;
 
 /// <summary>
 /// Writes a v4 package file: lead, signature header, zero padding to 8, main header, payload
-/// (formats.md §7.1). It computes the signature header itself, the set rpmbuild 4.16+ writes minus
-/// RESERVEDSPACE (formats.md §7.9): 62 region, 269 SHA1 and 273 SHA256 of the main header (hex
+/// (docs/rpm-format.md). It computes the signature header itself, the set rpmbuild 4.16+ writes minus
+/// RESERVEDSPACE (docs/rpm-format.md): 62 region, 269 SHA1 and 273 SHA256 of the main header (hex
 /// STRING), 1000 SIZE (INT32, header + compressed payload), 1004 MD5 (BIN 16, header + compressed
 /// payload) and 1007 PAYLOADSIZE (INT32, uncompressed cpio).
 /// </summary>
@@ -134,7 +134,7 @@ public static class RpmPackageAssembler
         System.Diagnostics.Debug.Assert(md5Digest.Length == Md5Length, "MD5 is 16 bytes");
 
         // Types and counts must equal the main-header twins' (SHA1HEADER/SHA256HEADER s, SIGSIZE i,
-        // SIGMD5 x[16], ARCHIVESIZE i) or rpm rejects the package: formats.md §7.5.
+        // SIGMD5 x[16], ARCHIVESIZE i) or rpm rejects the package: docs/rpm-format.md.
         return new RpmHeaderBuilder()
             .AddString(RpmSignatureTag.Sha1, sha1)
             .AddString(RpmSignatureTag.Sha256, sha256)

@@ -1,6 +1,6 @@
 namespace DkmsPack.Archives.Rpm;
 
-/// <summary>Data types of header entries (rpmtag.h <c>rpmTagType_e</c>, formats.md §7.3).</summary>
+/// <summary>Data types of header entries (rpmtag.h <c>rpmTagType_e</c>, docs/rpm-format.md).</summary>
 // CA1720: the members are rpm's own type names (RPM_INT32_TYPE, RPM_STRING_TYPE...), kept on purpose.
 #pragma warning disable CA1720
 public enum RpmTagType

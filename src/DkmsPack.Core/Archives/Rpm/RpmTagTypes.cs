@@ -4,7 +4,7 @@ namespace DkmsPack.Archives.Rpm;
 /// The registered type of each known tag. rpm &gt;= 4.15 rejects a main header whose known tags carry
 /// another type (hdrchkTagType in lib/header.cc; the string types are interchangeable for string
 /// tags), and rejects a package whose signature tags differ in type or count from their main-header
-/// twins (headerMergeLegacySigs, formats.md §7.5). The builder checks both before writing.
+/// twins (headerMergeLegacySigs, docs/rpm-format.md). The builder checks both before writing.
 /// </summary>
 internal static class RpmTagTypes
 {

@@ -11,7 +11,7 @@ using Scriban.Runtime;
 namespace DkmsPack.Packaging.Rpm;
 
 /// <summary>
-/// Writes a binary RPM v4 package (formats.md §7): lead, signature header, main header, compressed cpio.
+/// Writes a binary RPM v4 package (rpm docs/manual/format_v4.md; docs/rpm-format.md): lead, signature header, main header, compressed cpio.
 /// The payload is finished and measured first in a scratch file, because the headers before it hold its
 /// digests and sizes; then <see cref="RpmPackageAssembler"/> writes the whole file.
 /// </summary>
@@ -273,7 +273,7 @@ public sealed class RpmPackageWriter : IPackageWriter
             .AddStringArray(RpmTag.RequireVersion, [.. requires.Select(r => r.Version)]);
     }
 
-    /// <summary>The rpmlib() features this package uses, as rpmbuild declares them (formats.md §7.7).</summary>
+    /// <summary>The rpmlib() features this package uses, as rpmbuild declares them (docs/rpm-format.md).</summary>
     private static IEnumerable<(string Name, string Version)> RpmLibRequirements(PackageSpec spec)
     {
         yield return ("rpmlib(CompressedFileNames)", "3.0.4-1");

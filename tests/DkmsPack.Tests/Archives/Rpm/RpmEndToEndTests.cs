@@ -9,7 +9,7 @@ namespace DkmsPack.Tests.Archives.Rpm;
 
 /// <summary>
 /// A minimal noarch package assembled from the archive layer, checked by the real rpm tools
-/// (formats.md §7.9, style.md §7.5) and by <see cref="RpmPackageReader"/>. rpm runs with a throw-away
+/// (docs/rpm-format.md, "Signature header") and by <see cref="RpmPackageReader"/>. rpm runs with a throw-away
 /// <c>--dbpath</c> so the machine's database is never touched.
 /// </summary>
 public class RpmEndToEndTests
@@ -186,7 +186,7 @@ public class RpmEndToEndTests
         Assert.Equal(new ushort[] { 0x41ED, 0x81A4, 0x81A4, 0x81ED, 0xA1FF }, rpm.Header.GetInt16Array(RpmTag.FileModes));
         Assert.Equal(["/usr/src/", "/usr/src/hello-1.0/"], rpm.Header.GetStringArray(RpmTag.DirNames));
         Assert.Equal([0u, 1u, 1u, 1u, 1u], rpm.Header.GetInt32Array(RpmTag.DirIndexes));
-        Assert.False(rpm.Header.Contains(RpmTag.ArchiveSize)); // it lives in the signature header (formats.md §7.5)
+        Assert.False(rpm.Header.Contains(RpmTag.ArchiveSize)); // it lives in the signature header (docs/rpm-format.md)
     }
 
     [Fact]

@@ -24,7 +24,7 @@ internal sealed record TestRpmResult(string PackagePath, byte[] MainHeader, stri
 
 /// <summary>
 /// Assembles a minimal noarch DKMS-style package with the archive layer alone, the way the real packager
-/// will: the tag set of formats.md §7.6 and the two-phase write documented on
+/// will: the tag set of docs/rpm-format.md and the two-phase write documented on
 /// <see cref="RpmPackageAssembler"/>. Test support only; the policy (names, flags) lives in Packaging.
 /// </summary>
 internal static class TestRpm
@@ -32,7 +32,7 @@ internal static class TestRpm
     public const uint BuildTime = 1_700_000_000;
     public const uint DigestAlgoSha256 = 8;     // PGPHASHALGO_SHA256
     public const uint SenseEqual = 0x8;         // RPMSENSE_EQUAL
-    public const uint SenseRpmLib = 0x0100000A; // RPMSENSE_RPMLIB | LESS | EQUAL (formats.md §7.7)
+    public const uint SenseRpmLib = 0x0100000A; // RPMSENSE_RPMLIB | LESS | EQUAL (docs/rpm-format.md)
     public const uint VerifyAll = 0xFFFFFFFF;   // RPMVERIFY_ALL
     public const int DirectorySize = 4096;      // what rpmbuild records for a directory's st_size
 
