@@ -19,18 +19,9 @@ internal static class CommandRunner
         {
             return body(console);
         }
-        catch (InvalidInputException ex) when (ex.Diagnostics.Count > 0)
-        {
-            foreach (Diagnostic diagnostic in ex.Diagnostics)
-            {
-                console.Error.WriteLine(diagnostic.ToString());
-            }
-
-            return ex.ExitCode;
-        }
         catch (DkmsPackException ex)
         {
-            console.Error.WriteLine($"dkmspack: error: {ex.Message}");
+            DiagnosticRenderer.WriteAll(console.Error, ex.Diagnostics);
             return ex.ExitCode;
         }
         catch (InvalidDataException ex)

@@ -54,10 +54,7 @@ internal static class PackageCommand
             return;
         }
 
-        foreach (Diagnostic warning in outcome.Warnings)
-        {
-            console.Error.WriteLine(warning.ToString());
-        }
+        DiagnosticRenderer.WriteAll(console.Error, outcome.Warnings);
 
         if (verbose)
         {

@@ -11,17 +11,17 @@ namespace DkmsPack.Archives;
 public sealed class ArchiveLimitException : DkmsPackException
 {
     public ArchiveLimitException()
-        : this("A value exceeds the archive format's limits.")
+        : this("a value exceeds the archive format's limits")
     {
     }
 
     public ArchiveLimitException(string message)
-        : base(message, Diagnostics.ExitCode.InvalidInput)
+        : base(Diagnostic.Error(null, 0, message, code: DiagnosticCode.Limit), DkmsPack.Diagnostics.ExitCode.InvalidInput)
     {
     }
 
     public ArchiveLimitException(string message, Exception innerException)
-        : base(message, Diagnostics.ExitCode.InvalidInput, innerException)
+        : base(Diagnostic.Error(null, 0, message, code: DiagnosticCode.Limit), DkmsPack.Diagnostics.ExitCode.InvalidInput, innerException)
     {
     }
 }

@@ -32,7 +32,7 @@ public sealed class DiskContent(string fullPath, long length) : IEntryContent
     }
 
     internal static DkmsPackException Unreadable(string path, Exception ex) =>
-        new($"{path}: cannot be read ({ex.Message.TrimEnd('.')}); fix its permissions or exclude it", ex);
+        DkmsPackException.Input(path, $"cannot be read ({ex.Message.TrimEnd('.')})", "fix its permissions or exclude it", DiagnosticCode.SourceTree, ex);
 }
 
 /// <summary>Generated content (a rewritten dkms.conf, a copyright file) held in memory.</summary>

@@ -77,7 +77,7 @@ public static class PackageBuild
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
             File.Delete(temporary);
-            throw new Diagnostics.DkmsPackException($"{path}: cannot be written ({ex.Message.TrimEnd('.')}); check the -o directory", Diagnostics.ExitCode.OutputFailed, ex);
+            throw Diagnostics.DkmsPackException.Output(path, $"cannot be written ({ex.Message.TrimEnd('.')})", $"check the {Diagnostics.OptionRef.To("output")} directory", ex);
         }
     }
 

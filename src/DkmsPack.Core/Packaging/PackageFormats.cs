@@ -13,6 +13,6 @@ public static class PackageFormats
     {
         IReadOnlyList<IPackageWriter> all = All();
         return [.. names.Select(n => all.FirstOrDefault(w => string.Equals(w.Format, n, StringComparison.OrdinalIgnoreCase))
-            ?? throw new Diagnostics.DkmsPackException($"unknown format \"{n}\"; choose from {string.Join(", ", all.Select(w => w.Format))}", Diagnostics.ExitCode.InvalidOptions))];
+            ?? throw Diagnostics.DkmsPackException.Options($"unknown format \"{n}\"", $"choose from {string.Join(", ", all.Select(w => w.Format))}"))];
     }
 }

@@ -30,7 +30,7 @@ public static class PackageOutput
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
-            throw new DkmsPackException($"{finalPath}: cannot be written ({ex.Message.TrimEnd('.')}); check the -o directory and free space", ExitCode.OutputFailed, ex);
+            throw DkmsPackException.Output(finalPath, $"cannot be written ({ex.Message.TrimEnd('.')})", $"check the {OptionRef.To("output")} directory and free space", ex);
         }
         finally
         {
@@ -46,7 +46,7 @@ public static class PackageOutput
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
-            throw new DkmsPackException($"{outputDirectory}: cannot create the output directory ({ex.Message.TrimEnd('.')}); pass a writable -o directory", ExitCode.OutputFailed, ex);
+            throw DkmsPackException.Output(outputDirectory, $"cannot create the output directory ({ex.Message.TrimEnd('.')})", $"pass a writable {OptionRef.To("output")} directory", ex);
         }
     }
 

@@ -26,7 +26,7 @@ public static class SpecBuilder
         string root = Path.GetFullPath(request.SourceDirectory);
         if (!Directory.Exists(root))
         {
-            throw new DkmsPackException($"{request.SourceDirectory}: no such directory; give the module's source tree (the directory holding dkms.conf)");
+            throw DkmsPackException.Input(request.SourceDirectory, "no such directory", "give the module's source tree (the directory holding dkms.conf)");
         }
 
         string confPath = Path.Combine(root, DkmsConfName);
@@ -53,12 +53,12 @@ public static class SpecBuilder
         SourceMetadata.Findings found = SourceMetadata.Read(entries);
 
         string license = request.License ?? found.License
-            ?? throw new DkmsPackException($"{request.SourceDirectory}: cannot tell the module's licence (no SPDX-License-Identifier tag or MODULE_LICENSE in the sources); pass --license with an SPDX expression such as GPL-2.0-only");
+            ?? throw DkmsPackException.Input(request.SourceDirectory, "cannot tell the module's licence (no SPDX-License-Identifier tag or MODULE_LICENSE in the sources)", $"pass {OptionRef.To("license")} with an SPDX expression such as GPL-2.0-only");
         var warnings = new List<Diagnostic>(conf.Warnings);
         string maintainer = request.Maintainer ?? DefaultMaintainer(request.Environment) ?? PlaceholderMaintainer;
         if (ReferenceEquals(maintainer, PlaceholderMaintainer))
         {
-            warnings.Add(Diagnostic.Warning("dkmspack", 0, $"no --maintainer given (nor DEBFULLNAME and DEBEMAIL); the package says \"{PlaceholderMaintainer}\". Pass --maintainer before publishing it"));
+            warnings.Add(Diagnostic.Warning(null, 0, $"no {OptionRef.To("maintainer")} given (nor DEBFULLNAME and DEBEMAIL); the package says \"{PlaceholderMaintainer}\"", $"pass {OptionRef.To("maintainer")} before publishing it"));
         }
 
         string modules = string.Join(", ", conf.Modules.Select(m => m.DestModuleName));
@@ -68,12 +68,12 @@ public static class SpecBuilder
             ModuleName = conf.PackageName,
             ModuleVersion = conf.PackageVersion,
             Revision = request.Revision,
-            Maintainer = SingleLine(maintainer, "--maintainer"),
-            Summary = SingleLine(request.Summary ?? $"DKMS source of the {conf.PackageName} kernel module", "--summary").TrimEnd('.'),
+            Maintainer = SingleLine(maintainer, "maintainer"),
+            Summary = SingleLine(request.Summary ?? $"DKMS source of the {conf.PackageName} kernel module", "summary").TrimEnd('.'),
             Description = request.Description ?? DefaultDescription(conf.PackageName, modules),
-            License = SingleLine(license, "--license"),
-            Copyright = SingleLine(request.Copyright ?? (found.CopyrightHolders.Count > 0 ? string.Join("; ", found.CopyrightHolders) : maintainer), "--copyright"),
-            Homepage = request.Homepage is null ? null : SingleLine(request.Homepage, "--homepage"),
+            License = SingleLine(license, "license"),
+            Copyright = SingleLine(request.Copyright ?? (found.CopyrightHolders.Count > 0 ? string.Join("; ", found.CopyrightHolders) : maintainer), "copyright"),
+            Homepage = request.Homepage is null ? null : SingleLine(request.Homepage, "homepage"),
             UsesBuildExclusiveConfig = conf.UsesBuildExclusiveConfig,
             AutoInstall = conf.AutoInstall,
             SourceEntries = entries,
@@ -94,7 +94,7 @@ public static class SpecBuilder
 
         return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
             ? seconds
-            : throw new DkmsPackException($"SOURCE_DATE_EPOCH=\"{value}\" is not a whole number of seconds since 1970; set it to e.g. $(git log -1 --format=%ct)", ExitCode.InvalidOptions);
+            : throw DkmsPackException.Options($"SOURCE_DATE_EPOCH=\"{value}\" is not a whole number of seconds since 1970", "set it to e.g. $(git log -1 --format=%ct)");
     }
 
     private static string ReadConf(string path, string display)
@@ -105,11 +105,11 @@ public static class SpecBuilder
         }
         catch (FileNotFoundException)
         {
-            throw new DkmsPackException($"{display}: not found; a DKMS module tree needs a dkms.conf at its top");
+            throw DkmsPackException.Input(display, "not found", "a DKMS module tree needs a dkms.conf at its top");
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
-            throw new DkmsPackException($"{display}: cannot be read ({ex.Message.TrimEnd('.')}); fix its permissions", ex);
+            throw DkmsPackException.Input(display, $"cannot be read ({ex.Message.TrimEnd('.')})", "fix its permissions", inner: ex);
         }
     }
 
@@ -152,7 +152,7 @@ public static class SpecBuilder
         string trimmed = value.Trim();
         if (trimmed.Length == 0 || trimmed.Any(char.IsControl))
         {
-            throw new DkmsPackException($"{option} \"{value.ReplaceLineEndings(" ")}\" must be one non-empty line without control characters", ExitCode.InvalidOptions);
+            throw DkmsPackException.Options($"{OptionRef.To(option)} \"{value.ReplaceLineEndings(" ")}\" must be one non-empty line without control characters");
         }
 
         return trimmed;

@@ -30,7 +30,7 @@ public static class TemplateRenderer
         }
         catch (ScriptRuntimeException ex)
         {
-            throw new DkmsPackException($"{ex.Span.FileName}:{ex.Span.Start.Line + 1}: error: {ex.OriginalMessage}; fix the template", ExitCode.TemplateFailed, ex);
+            throw DkmsPackException.Template(ex.Span.FileName, ex.Span.Start.Line + 1, ex.OriginalMessage, "fix the template", ex);
         }
     }
 }

@@ -33,7 +33,7 @@ public sealed class TemplateSet : ITemplateLoader
     {
         if (!Directory.Exists(directory))
         {
-            throw new DkmsPackException($"{directory}: the templates directory does not exist; pass --templates a directory holding deb/*.sbn or rpm/*.sbn files", ExitCode.InvalidOptions);
+            throw new DkmsPackException(Diagnostic.Error(directory, 0, "the templates directory does not exist", $"pass {OptionRef.To("templates")} a directory holding deb/*.sbn or rpm/*.sbn files", DiagnosticCode.Option), ExitCode.InvalidOptions);
         }
 
         return new TemplateSet(Path.GetFullPath(directory));
@@ -63,7 +63,7 @@ public sealed class TemplateSet : ITemplateLoader
         }
 
         using Stream? resource = typeof(TemplateSet).Assembly.GetManifestResourceStream(ResourcePrefix + name)
-            ?? throw new DkmsPackException($"embedded:{name}: no such template (a bug in dkmspack)", ExitCode.InternalError);
+            ?? throw new DkmsPackException(Diagnostic.Error($"embedded:{name}", 0, "no such template (a bug in dkmspack)", code: DiagnosticCode.Internal), ExitCode.InternalError);
         using var reader = new StreamReader(resource);
         return reader.ReadToEnd();
     }
@@ -83,7 +83,8 @@ public sealed class TemplateSet : ITemplateLoader
         Template template = Template.Parse(ReadText(name), Origin(name));
         if (template.HasErrors)
         {
-            throw new DkmsPackException($"{template.Messages[0]}; fix the template or remove it from the --templates directory", ExitCode.TemplateFailed);
+            LogMessage first = template.Messages[0];
+            throw DkmsPackException.Template(Origin(name), first.Span.Start.Line + 1, first.Message, $"fix the template or remove it from the {OptionRef.To("templates")} directory");
         }
 
         return template;

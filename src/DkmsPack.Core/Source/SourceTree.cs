@@ -73,7 +73,7 @@ public static class SourceTree
                 }
                 else
                 {
-                    throw new DkmsPackException($"{child.FullName}: not a regular file, directory or symlink (a device, FIFO or socket); remove it from the module tree");
+                    throw DkmsPackException.Input(child.FullName, "not a regular file, directory or symlink (a device, FIFO or socket)", "remove it from the module tree", DiagnosticCode.SourceTree);
                 }
             }
         }

@@ -46,5 +46,5 @@ internal static class DebControlCheck
     }
 
     private static void Fail(string origin, int line, string message) =>
-        throw new DkmsPackException(Diagnostic.Error(origin, line, message + "; fix the control template").ToString(), ExitCode.TemplateFailed);
+        throw DkmsPackException.Template(origin, line, message, "fix the control template");
 }

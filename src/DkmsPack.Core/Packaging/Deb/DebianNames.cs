@@ -16,7 +16,7 @@ public static partial class DebianNames
         string name = moduleName.ToLowerInvariant().Replace('_', '-') + "-dkms";
         if (!PackageNamePattern().IsMatch(name))
         {
-            throw new DkmsPackException($"PACKAGE_NAME \"{moduleName}\" cannot become a Debian package name (\"{name}\" must match [a-z0-9][a-z0-9+.-]+); rename the module in dkms.conf");
+            throw DkmsPackException.Input(null, $"PACKAGE_NAME \"{moduleName}\" cannot become a Debian package name (\"{name}\" must match [a-z0-9][a-z0-9+.-]+)", "rename the module in dkms.conf");
         }
 
         return name;
@@ -31,12 +31,12 @@ public static partial class DebianNames
         ArgumentNullException.ThrowIfNull(spec);
         if (!UpstreamPattern().IsMatch(spec.ModuleVersion))
         {
-            throw new DkmsPackException($"PACKAGE_VERSION \"{spec.ModuleVersion}\" is not a Debian upstream version (it must start with a digit and use only A-Z a-z 0-9 . + ~ -); pass --version with one that is");
+            throw DkmsPackException.Input(null, $"PACKAGE_VERSION \"{spec.ModuleVersion}\" is not a Debian upstream version (it must start with a digit and use only A-Z a-z 0-9 . + ~ -)", $"pass {OptionRef.To("version")} with one that is");
         }
 
         if (!RevisionPattern().IsMatch(spec.Revision))
         {
-            throw new DkmsPackException($"--revision \"{spec.Revision}\" is not a Debian revision (use only A-Z a-z 0-9 . + ~)", ExitCode.InvalidOptions);
+            throw DkmsPackException.Options($"{OptionRef.To("revision")} \"{spec.Revision}\" is not a Debian revision", "use only A-Z a-z 0-9 . + ~");
         }
 
         return $"{spec.ModuleVersion}-{spec.Revision}";

@@ -13,7 +13,7 @@ public static partial class RpmNames
         string name = moduleName + "-dkms";
         if (!NamePattern().IsMatch(name))
         {
-            throw new DkmsPackException($"PACKAGE_NAME \"{moduleName}\" cannot become an RPM Name (letters, digits and . _ + - only); rename the module in dkms.conf");
+            throw DkmsPackException.Input(null, $"PACKAGE_NAME \"{moduleName}\" cannot become an RPM Name (letters, digits and . _ + - only)", "rename the module in dkms.conf");
         }
 
         return name;
@@ -29,7 +29,7 @@ public static partial class RpmNames
         string version = spec.ModuleVersion.Replace('-', '_');
         if (!VersionPattern().IsMatch(version))
         {
-            throw new DkmsPackException($"PACKAGE_VERSION \"{spec.ModuleVersion}\" cannot become an RPM Version (letters, digits and . _ + ~ ^ only); pass --version with one that can");
+            throw DkmsPackException.Input(null, $"PACKAGE_VERSION \"{spec.ModuleVersion}\" cannot become an RPM Version (it must start with a letter or digit and use only letters, digits and . _ + ~ ^)", $"pass {OptionRef.To("version")} with one that can");
         }
 
         return version;
@@ -40,7 +40,7 @@ public static partial class RpmNames
         ArgumentNullException.ThrowIfNull(spec);
         if (!ReleasePattern().IsMatch(spec.Revision))
         {
-            throw new DkmsPackException($"--release \"{spec.Revision}\" is not an RPM Release (letters, digits and . _ + ~ only)", ExitCode.InvalidOptions);
+            throw DkmsPackException.Options($"{OptionRef.To("release")} \"{spec.Revision}\" is not an RPM Release", "it must start with a letter or digit and use only letters, digits and . _ + ~");
         }
 
         return spec.Revision;
