@@ -63,6 +63,7 @@ public sealed class Dkms28ChrootTests : IDisposable
 
     private string RequireChroot()
     {
+        SystemPackages.RequireOptIn();
         string? root = Environment.GetEnvironmentVariable(RootVariable);
         if (string.IsNullOrEmpty(root) || !File.Exists(Path.Combine(root, "usr/sbin/dkms")) || Environment.UserName != "root")
         {

@@ -1,0 +1,128 @@
+using System.Runtime.InteropServices;
+
+namespace DkmsPack.IO;
+
+/// <summary>What kind of object a path names, as lstat(2)/stat(2) report it (S_IFMT).</summary>
+public enum FileKind
+{
+    Missing,
+    Regular,
+    Directory,
+    Symlink,
+    Fifo,
+    CharacterDevice,
+    BlockDevice,
+    Socket,
+}
+
+/// <summary>The parts of a file's status dkmspack needs: its kind, permission bits, size, mtime and identity.</summary>
+public readonly record struct FileStatus(FileKind Kind, int Permissions, long Size, long ModifiedTime, ulong Device, ulong Inode)
+{
+    /// <summary>True when both name the same file-system object (same device and inode).</summary>
+    public bool IsSameObject(FileStatus other) => Kind != FileKind.Missing && Device == other.Device && Inode == other.Inode;
+}
+
+/// <summary>
+/// lstat/stat through Linux's statx(2), whose struct layout is the same on every architecture (linux/stat.h),
+/// so no per-architecture struct stat is needed. .NET's own API cannot tell a FIFO, socket or device from a
+/// regular file on Linux (FileAttributes has no such bit there), and opening a FIFO blocks for ever.
+/// Elsewhere (no statx) it falls back to .NET's attributes, which is all those systems offer.
+/// </summary>
+public static partial class FileStatusReader
+{
+    private const int AtFdCwd = -100;
+    private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxBasicStats = 0x7FF;
+    private const int StatxSize = 256;
+
+    // Offsets in struct statx (include/uapi/linux/stat.h).
+    private const int ModeOffset = 0x1C;
+    private const int InodeOffset = 0x20;
+    private const int SizeOffset = 0x28;
+    private const int ModifiedSecondsOffset = 0x70;
+    private const int DeviceMajorOffset = 0x88;
+    private const int DeviceMinorOffset = 0x8C;
+
+    // S_IFMT and its values (sys/stat.h).
+    private const int TypeMask = 0xF000;
+    private const int TypeFifo = 0x1000;
+    private const int TypeCharacter = 0x2000;
+    private const int TypeDirectory = 0x4000;
+    private const int TypeBlock = 0x6000;
+    private const int TypeRegular = 0x8000;
+    private const int TypeSymlink = 0xA000;
+    private const int TypeSocket = 0xC000;
+    private const int PermissionMask = 0xFFF;
+
+    private const int ErrNoEntry = 2;
+    private const int ErrNotDirectory = 20;
+
+    /// <summary>The status of <paramref name="path"/> itself (a symlink is reported as a symlink).</summary>
+    public static FileStatus Lstat(string path) => Stat(path, followLinks: false);
+
+    /// <summary>The status of what <paramref name="path"/> leads to, following symlinks.</summary>
+    public static FileStatus Stat(string path, bool followLinks = true)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return OperatingSystem.IsLinux() ? StatLinux(path, followLinks) : StatPortable(path, followLinks);
+    }
+
+    private static FileStatus StatLinux(string path, bool followLinks)
+    {
+        Span<byte> buffer = stackalloc byte[StatxSize];
+        int result = NativeStatx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxBasicStats, ref MemoryMarshal.GetReference(buffer));
+        if (result != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno is ErrNoEntry or ErrNotDirectory)
+            {
+                return default;
+            }
+
+            throw new IOException($"cannot read its status (errno {errno})", errno);
+        }
+
+        // The fields are in the machine's own byte order.
+        int mode = MemoryMarshal.Read<ushort>(buffer[ModeOffset..]);
+        ulong device = ((ulong)Read32(buffer, DeviceMajorOffset) << 32) | Read32(buffer, DeviceMinorOffset);
+        return new FileStatus(KindOf(mode), mode & PermissionMask, (long)Read64(buffer, SizeOffset), (long)Read64(buffer, ModifiedSecondsOffset), device, Read64(buffer, InodeOffset));
+    }
+
+    private static uint Read32(ReadOnlySpan<byte> buffer, int offset) => MemoryMarshal.Read<uint>(buffer[offset..]);
+
+    private static ulong Read64(ReadOnlySpan<byte> buffer, int offset) => MemoryMarshal.Read<ulong>(buffer[offset..]);
+
+    private static FileKind KindOf(int mode) => (mode & TypeMask) switch
+    {
+        TypeRegular => FileKind.Regular,
+        TypeDirectory => FileKind.Directory,
+        TypeSymlink => FileKind.Symlink,
+        TypeFifo => FileKind.Fifo,
+        TypeCharacter => FileKind.CharacterDevice,
+        TypeBlock => FileKind.BlockDevice,
+        TypeSocket => FileKind.Socket,
+        _ => FileKind.Regular,
+    };
+
+    private static FileStatus StatPortable(string path, bool followLinks)
+    {
+        FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
+        if (!info.Exists && info.LinkTarget is null)
+        {
+            return default;
+        }
+
+        if (!followLinks && info.LinkTarget is not null)
+        {
+            return new FileStatus(FileKind.Symlink, 0x1FF, 0, new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeSeconds(), 0, 0);
+        }
+
+        FileKind kind = info is DirectoryInfo ? FileKind.Directory : FileKind.Regular;
+        int permissions = OperatingSystem.IsWindows() ? 0x1A4 : (int)info.UnixFileMode;
+        long size = info is FileInfo file ? file.Length : 0;
+        return new FileStatus(kind, permissions, size, new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeSeconds(), 0, 0);
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int NativeStatx(int directoryFd, string path, int flags, uint mask, ref byte buffer);
+}
