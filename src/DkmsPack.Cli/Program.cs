@@ -1,6 +1,8 @@
 using System.CommandLine;
 using DkmsPack.Cli.Commands;
+using System.Runtime.InteropServices;
 using DkmsPack.Diagnostics;
+using DkmsPack.IO;
 
 namespace DkmsPack.Cli;
 
@@ -8,6 +10,8 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Abort(context, ExitCode.Interrupted));
+        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Abort(context, ExitCode.Terminated));
         RootCommand root = CreateRootCommand();
         ParseResult parse = root.Parse(args);
         return parse.Errors.Count > 0 ? ReportParseErrors(parse, root) : parse.Invoke();
@@ -19,6 +23,18 @@ internal static class Program
         PackageCommand.Create("mkrpm", "rpm", "Build an RPM package (NAME-dkms-VERSION-RELEASE.noarch.rpm) that installs the module with DKMS."),
         BuildCommand.Create(),
     };
+
+    /// <summary>
+    /// SIGINT and SIGTERM: delete every scratch output (writers on other threads may still be busy; their files go
+    /// with the directory), say so in one line, and exit with 128 + the signal number.
+    /// </summary>
+    private static void Abort(PosixSignalContext context, int exitCode)
+    {
+        context.Cancel = true;
+        OutputTransaction.AbortAll();
+        Console.Error.WriteLine(DiagnosticRenderer.Render(Diagnostic.Error(null, 0, $"interrupted by {context.Signal}; no output was written", code: DiagnosticCode.Interrupted)));
+        Environment.Exit(exitCode);
+    }
 
     /// <summary>
     /// One line per command-line error on stderr, pointing at --help, instead of System.CommandLine's

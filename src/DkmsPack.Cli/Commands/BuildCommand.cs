@@ -6,7 +6,7 @@ namespace DkmsPack.Cli.Commands;
 
 /// <summary>
 /// <c>dkmspack build</c>: every requested format from one reading of the tree, SHA256SUMS beside the
-/// packages and, with --json, a manifest on stdout (and nothing else there).
+/// packages and, with --json, a manifest on stdout (and nothing else there), diagnostics included.
 /// </summary>
 internal static class BuildCommand
 {
@@ -15,44 +15,49 @@ internal static class BuildCommand
         var options = new PackageOptions();
         var formats = new Option<string[]>("--formats", "-f")
         {
-            Description = "Formats to build, comma separated. Default: all (" + string.Join(",", PackageFormats.All().Select(w => w.Format)) + ").",
+            Description = "Formats to build, comma separated. Default: all (" + string.Join(",", PackageFormats.All().Select(w => w.Name)) + ").",
             HelpName = "deb,rpm",
             AllowMultipleArgumentsPerToken = true,
             CustomParser = result => [.. result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
         };
         var json = new Option<bool>("--json")
         {
-            Description = "Print a JSON manifest of the packages (path, format, name, version, size, sha256) on stdout; messages go to stderr.",
+            Description = "Print a JSON manifest of the packages (path, format, name, version, size, sha256) and of the diagnostics on stdout; messages go to stderr.",
         };
 
         var command = new Command("build", "Build every format (or those of --formats) from one reading of the tree, and write SHA256SUMS.");
         options.AddTo(command);
         command.Options.Add(formats);
         command.Options.Add(json);
-        command.SetAction(parse => CommandRunner.Run(parse, console =>
+        command.SetAction(parse =>
         {
-            string[] chosen = parse.GetValue(formats) is { Length: > 0 } given ? given : [.. PackageFormats.All().Select(w => w.Format)];
-            BuildRequest request = options.ToRequest(parse);
-            BuildOutcome outcome = PackageCommand.Build(request, chosen, console, parse.GetValue(options.Quiet));
-
-            string sums = PackageBuild.WriteChecksums(outcome.Packages, request.OutputDirectory);
             bool asJson = parse.GetValue(json);
+            return CommandRunner.Run(
+                parse,
+                console =>
+                {
+                    string[] chosen = parse.GetValue(formats) is { Length: > 0 } given ? given : [.. PackageFormats.All().Select(w => w.Name)];
+                    BuildRequest request = options.ToRequest(parse) with { WriteChecksums = true };
 
-            // With --json, stdout carries the manifest only: human lines move to stderr.
-            var human = asJson ? console with { Out = console.Error } : console;
-            PackageCommand.Report(human, outcome, parse.GetValue(options.Quiet), parse.GetValue(options.Verbose));
-            if (!parse.GetValue(options.Quiet))
-            {
-                human.Out.WriteLine(Path.GetRelativePath(Environment.CurrentDirectory, sums));
-            }
+                    // With --json, stdout carries the manifest only: human lines move to stderr.
+                    var human = asJson ? console with { Out = console.Error } : console;
+                    BuildOutcome outcome = PackageCommand.Build(request, chosen, human, parse.GetValue(options.Quiet));
+                    PackageCommand.Report(human, outcome, parse.GetValue(options.Quiet), parse.GetValue(options.Verbose));
+                    if (asJson)
+                    {
+                        console.Out.WriteLine(Manifest.ToJson(outcome.Packages, outcome.Warnings, DiagnosticRenderer.SpellOption));
+                    }
 
-            if (asJson)
-            {
-                console.Out.WriteLine(Manifest.ToJson(outcome.Packages));
-            }
-
-            return ExitCode.Success;
-        }));
+                    return ExitCode.Success;
+                },
+                onFailure: (console, diagnostics) =>
+                {
+                    if (asJson)
+                    {
+                        console.Out.WriteLine(Manifest.ToJson([], diagnostics, DiagnosticRenderer.SpellOption));
+                    }
+                });
+        });
         return command;
     }
 }

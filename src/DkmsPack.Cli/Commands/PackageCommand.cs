@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DkmsPack.Diagnostics;
+using DkmsPack.IO;
 using DkmsPack.Model;
 using DkmsPack.Packaging;
 
@@ -22,18 +23,9 @@ internal static class PackageCommand
 
         command.SetAction(parse => CommandRunner.Run(parse, console =>
         {
-            BuildRequest request = options.ToRequest(parse);
+            BuildRequest request = options.ToRequest(parse) with { IncludeRpmSpec = spec is not null && parse.GetValue(spec) };
             BuildOutcome outcome = Build(request, [format], console, parse.GetValue(options.Quiet));
             Report(console, outcome, parse.GetValue(options.Quiet), parse.GetValue(options.Verbose));
-            if (spec is not null && parse.GetValue(spec))
-            {
-                string specPath = PackageBuild.WriteSpec(outcome.Spec, request);
-                if (!parse.GetValue(options.Quiet))
-                {
-                    console.Out.WriteLine(Path.GetRelativePath(Environment.CurrentDirectory, specPath));
-                }
-            }
-
             return ExitCode.Success;
         }));
         return command;
@@ -46,7 +38,7 @@ internal static class PackageCommand
         return PackageBuild.Run(request, PackageFormats.Select(formats), DateTimeOffset.UtcNow, progress);
     }
 
-    /// <summary>Warnings to stderr, then one line per package on stdout; with --quiet, neither.</summary>
+    /// <summary>Warnings to stderr, then one line per file written on stdout; with --quiet, neither.</summary>
     public static void Report(ConsoleChannels console, BuildOutcome outcome, bool quiet, bool verbose)
     {
         if (quiet)
@@ -55,7 +47,6 @@ internal static class PackageCommand
         }
 
         DiagnosticRenderer.WriteAll(console.Error, outcome.Warnings);
-
         if (verbose)
         {
             foreach (PackageEntry entry in outcome.Spec.SourceEntries)
@@ -64,9 +55,9 @@ internal static class PackageCommand
             }
         }
 
-        foreach (BuiltPackage package in outcome.Packages)
+        foreach (WrittenFile file in outcome.Files)
         {
-            console.Out.WriteLine(Path.GetRelativePath(Environment.CurrentDirectory, package.Path));
+            console.Out.WriteLine(Path.GetRelativePath(Environment.CurrentDirectory, file.Path));
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.CommandLine;
+using System.Globalization;
 using DkmsPack.Compression;
 using DkmsPack.Packaging;
 
@@ -71,10 +72,17 @@ internal sealed class PackageOptions
 
     public Option<string> Compression { get; } = CreateCompression();
 
-    public Option<int?> CompressionLevel { get; } = new("--compression-level")
+    public Option<string?> CompressionLevel { get; } = new("--compression-level")
     {
-        Description = "Compression level. Default: gzip 9, zstd 3 (dpkg-deb's defaults).",
+        Description = "Compression level: gzip 1-9, zstd 1-19. Default: gzip 9, zstd 3 (dpkg-deb's defaults).",
         HelpName = "n",
+    };
+
+    public Option<string[]> Exclude { get; } = new("--exclude")
+    {
+        Description = "Leave out tree paths matching this glob (relative to the tree; * and ? within a name, ** across directories; a pattern without / matches names at any depth). Repeatable.",
+        HelpName = "glob",
+        AllowMultipleArgumentsPerToken = false,
     };
 
     public Option<string?> Templates { get; } = new("--templates")
@@ -96,21 +104,34 @@ internal sealed class PackageOptions
     public void AddTo(Command command)
     {
         command.Arguments.Add(SourceDirectory);
-        foreach (Option option in (Option[])[Output, Version, Revision, Maintainer, Summary, Description, License, Copyright, Homepage, Compression, CompressionLevel, Templates, Quiet, Verbose])
+        foreach (Option option in (Option[])[Output, Version, Revision, Maintainer, Summary, Description, License, Copyright, Homepage, Compression, CompressionLevel, Exclude, Templates, Quiet, Verbose])
         {
             command.Options.Add(option);
         }
 
         CompressionLevel.Validators.Add(result =>
         {
-            int? level = result.GetValueOrDefault<int?>();
+            string? text = result.GetValueOrDefault<string?>();
             CompressionMethod method = ParseCompression(result.GetResult(Compression)?.GetValueOrDefault<string>());
-            if (level is { } value && (value < 1 || value > Compressor.MaxLevel(method)))
+            string name = method.ToString().ToLowerInvariant();
+            if (text is null)
             {
-                result.AddError($"--compression-level {value} is out of range for {method.ToString().ToLowerInvariant()} (1 to {Compressor.MaxLevel(method)})");
+                return;
+            }
+
+            if (method == CompressionMethod.None)
+            {
+                result.AddError($"--compression-level {text} has no meaning with -Z none; drop it or choose gzip or zstd");
+            }
+            else if (ParseLevel(text) is not { } level || level < 1 || level > Compressor.MaxLevel(method))
+            {
+                result.AddError($"--compression-level {text} is not a level of {name} (a whole number from 1 to {Compressor.MaxLevel(method)})");
             }
         });
     }
+
+    private static int? ParseLevel(string? text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int level) ? level : null;
 
     public BuildRequest ToRequest(ParseResult parse) => new()
     {
@@ -125,7 +146,8 @@ internal sealed class PackageOptions
         Copyright = parse.GetValue(Copyright),
         Homepage = parse.GetValue(Homepage),
         Compression = ParseCompression(parse.GetValue(Compression)),
-        CompressionLevel = parse.GetValue(CompressionLevel),
+        CompressionLevel = ParseLevel(parse.GetValue(CompressionLevel)),
+        Excludes = parse.GetValue(Exclude) ?? [],
         TemplatesDirectory = parse.GetValue(Templates),
         SourceDateEpoch = System.Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"),
         Environment = EnvironmentVariables(),

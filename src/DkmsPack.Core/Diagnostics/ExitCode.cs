@@ -21,6 +21,12 @@ public static class ExitCode
     /// <summary>A user template failed to parse or render.</summary>
     public const int TemplateFailed = 4;
 
+    /// <summary>Interrupted by SIGINT (Ctrl-C): 128 + 2, as shells report it. Nothing new was left in the output directory.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Terminated by SIGTERM: 128 + 15. Nothing new was left in the output directory.</summary>
+    public const int Terminated = 143;
+
     /// <summary>A bug in dkmspack: an unexpected exception. Please report it.</summary>
     public const int InternalError = 70;
 }

@@ -32,6 +32,15 @@ public sealed record BuildRequest
 
     public string? TemplatesDirectory { get; init; }
 
+    /// <summary>Globs of tree paths to leave out, beside the default exclusions.</summary>
+    public IReadOnlyList<string> Excludes { get; init; } = [];
+
+    /// <summary>The rpm format also writes its rendered spec (NAME-dkms.spec).</summary>
+    public bool IncludeRpmSpec { get; init; }
+
+    /// <summary>Write SHA256SUMS of the packages beside them.</summary>
+    public bool WriteChecksums { get; init; }
+
     /// <summary>The environment's SOURCE_DATE_EPOCH, verbatim (validated by <see cref="SpecBuilder"/>).</summary>
     public string? SourceDateEpoch { get; init; }
 

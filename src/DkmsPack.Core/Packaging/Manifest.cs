@@ -1,18 +1,21 @@
 using System.Text;
 using System.Text.Json;
+using DkmsPack.Diagnostics;
 
 namespace DkmsPack.Packaging;
 
-/// <summary>The machine-readable list of what a build wrote (<c>dkmspack build --json</c>).</summary>
+/// <summary>The machine-readable list of what a build wrote and found (<c>dkmspack build --json</c>).</summary>
 public static class Manifest
 {
     /// <summary>
-    /// <c>{"packages":[{"path":…,"file":…,"format":…,"name":…,"version":…,"size":…,"sha256":…}]}</c>,
-    /// written with Utf8JsonWriter so it needs no reflection (Native AOT).
+    /// <c>{"tool":…,"toolVersion":…,"packages":[{"path":…,"file":…,"format":…,"name":…,"version":…,"size":…,"sha256":…}],
+    /// "diagnostics":[{"severity":…,"code":…,"file":…,"line":…,"message":…,"remedy":…}]}</c>, written with Utf8JsonWriter
+    /// so it needs no reflection (Native AOT). Option keys in the texts are spelled by <paramref name="spellOption"/>.
     /// </summary>
-    public static string ToJson(IReadOnlyList<BuiltPackage> packages)
+    public static string ToJson(IReadOnlyList<BuiltPackage> packages, IReadOnlyList<Diagnostic> diagnostics, Func<string, string> spellOption)
     {
         ArgumentNullException.ThrowIfNull(packages);
+        ArgumentNullException.ThrowIfNull(diagnostics);
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
@@ -30,6 +33,32 @@ public static class Manifest
                 json.WriteString("version", package.Version);
                 json.WriteNumber("size", package.Size);
                 json.WriteString("sha256", package.Sha256);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("diagnostics");
+            foreach (Diagnostic diagnostic in diagnostics)
+            {
+                json.WriteStartObject();
+                json.WriteString("severity", diagnostic.IsError ? "error" : "warning");
+                json.WriteString("code", diagnostic.Code);
+                if (diagnostic.File is { } file)
+                {
+                    json.WriteString("file", file);
+                }
+
+                if (diagnostic.Line > 0)
+                {
+                    json.WriteNumber("line", diagnostic.Line);
+                }
+
+                json.WriteString("message", OptionRef.Spell(diagnostic.Message, spellOption));
+                if (diagnostic.Remedy is { } remedy)
+                {
+                    json.WriteString("remedy", OptionRef.Spell(remedy, spellOption));
+                }
+
                 json.WriteEndObject();
             }
 

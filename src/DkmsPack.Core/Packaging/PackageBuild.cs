@@ -1,7 +1,7 @@
-using System.Security.Cryptography;
 using System.Text;
 using DkmsPack.Diagnostics;
 using DkmsPack.Dkms;
+using DkmsPack.IO;
 using DkmsPack.Model;
 using DkmsPack.Rendering;
 
@@ -10,81 +10,111 @@ namespace DkmsPack.Packaging;
 /// <summary>One package written by a build.</summary>
 public sealed record BuiltPackage(string Path, string Format, string Name, string Version, long Size, string Sha256);
 
-/// <summary>What a build produced, and the warnings worth showing.</summary>
-public sealed record BuildOutcome(IReadOnlyList<BuiltPackage> Packages, DkmsConf Conf, PackageSpec Spec, IReadOnlyList<Diagnostic> Warnings);
+/// <summary>What a build produced (every file, the packages among them), and the warnings worth showing.</summary>
+public sealed record BuildOutcome(IReadOnlyList<BuiltPackage> Packages, IReadOnlyList<WrittenFile> Files, DkmsConf Conf, PackageSpec Spec, IReadOnlyList<Diagnostic> Warnings);
 
 /// <summary>
-/// The engine's front door: reads the tree once and writes every requested format from that one reading.
+/// The engine's front door, the same for every format: one reading of the tree; every format's identity stated and
+/// validated before any byte is written; every output (packages, companions, SHA256SUMS) written into one
+/// <see cref="OutputTransaction"/> and committed together at the end, or not at all.
 /// </summary>
 public static class PackageBuild
 {
     public const string ChecksumsFileName = "SHA256SUMS";
 
-    public static BuildOutcome Run(BuildRequest request, IReadOnlyList<IPackageWriter> writers, DateTimeOffset now, IProgress<PackagingProgress>? progress = null)
+    /// <summary>NAME_MAX of Linux file systems, in bytes.</summary>
+    private const int MaxFileNameBytes = 255;
+
+    public static BuildOutcome Run(BuildRequest request, IReadOnlyList<IPackageFormat> formats, DateTimeOffset now, IProgress<PackagingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(writers);
+        ArgumentNullException.ThrowIfNull(formats);
         SpecBuilder.Result built = SpecBuilder.Build(request, now);
         TemplateSet templates = TemplateSet.For(request.TemplatesDirectory);
+        PackageSpec spec = built.Spec;
 
+        List<(IPackageFormat Format, PackageIdentity Identity)> identified = Identify(formats.DistinctBy(f => f.Name), spec);
+        List<PlannedOutput> outputs = [.. identified.SelectMany(f => f.Format.Outputs(spec, f.Identity, request))];
+        CheckFileNames(outputs, request.WriteChecksums);
+
+        using OutputTransaction transaction = OutputTransaction.Begin(request.OutputDirectory);
+        var context = new WriteContext(templates, transaction.ScratchDirectory, progress);
         var packages = new List<BuiltPackage>();
-        foreach (IPackageWriter writer in writers)
+        foreach (PlannedOutput output in outputs)
         {
-            // Names are computed (and validated) before anything is written.
-            string name = writer.PackageName(built.Spec);
-            string version = writer.PackageVersion(built.Spec);
-            string path = PackageOutput.Write(writer, built.Spec, templates, request.OutputDirectory, progress);
-            packages.Add(Describe(path, writer.Format, name, version));
+            WrittenFile file = transaction.Write(output.FileName, stream => output.Write(stream, context));
+            if (output.Package is { } identity)
+            {
+                packages.Add(new BuiltPackage(file.Path, identity.Format, identity.Name, identity.Version, file.Size, file.Sha256));
+            }
         }
 
-        return new BuildOutcome(packages, built.Conf, built.Spec, built.Warnings);
+        if (request.WriteChecksums)
+        {
+            transaction.Write(ChecksumsFileName, stream => stream.Write(Encoding.UTF8.GetBytes(Checksums(packages))));
+        }
+
+        IReadOnlyList<WrittenFile> files = transaction.Commit();
+        return new BuildOutcome(packages, files, built.Conf, spec, built.Warnings);
     }
 
-    /// <summary>Writes the rendered RPM spec (<c>NAME-dkms.spec</c>) into the output directory and returns its path.</summary>
-    public static string WriteSpec(PackageSpec spec, BuildRequest request)
+    /// <summary>
+    /// Every format's identity, or every format's errors at once: a name that one format cannot carry fails the
+    /// build before the other format has written anything.
+    /// </summary>
+    private static List<(IPackageFormat Format, PackageIdentity Identity)> Identify(IEnumerable<IPackageFormat> formats, PackageSpec spec)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var writer = new Rpm.RpmPackageWriter();
-        TemplateSet templates = TemplateSet.For(request.TemplatesDirectory);
-        string path = Path.Combine(Path.GetFullPath(request.OutputDirectory), writer.PackageName(spec) + ".spec");
-        WriteTextAtomically(path, writer.RenderSpec(spec, templates));
-        return path;
+        var identified = new List<(IPackageFormat, PackageIdentity)>();
+        var errors = new List<Diagnostic>();
+        int exitCode = ExitCode.Success;
+        foreach (IPackageFormat format in formats)
+        {
+            try
+            {
+                identified.Add((format, format.Identify(spec)));
+            }
+            catch (DkmsPackException ex)
+            {
+                errors.AddRange(ex.Diagnostics.Where(d => !errors.Contains(d)));
+                exitCode = exitCode == ExitCode.Success ? ex.ExitCode : exitCode;
+            }
+        }
+
+        return errors.Count == 0 ? identified : throw new DkmsPackException(errors, exitCode);
     }
 
-    /// <summary>Writes SHA256SUMS beside the packages, in the format <c>sha256sum -c</c> reads.</summary>
-    public static string WriteChecksums(IReadOnlyList<BuiltPackage> packages, string outputDirectory)
+    private static void CheckFileNames(IReadOnlyList<PlannedOutput> outputs, bool withChecksums)
     {
-        ArgumentNullException.ThrowIfNull(packages);
+        IEnumerable<string> names = outputs.Select(o => o.FileName);
+        if (withChecksums)
+        {
+            names = names.Append(ChecksumsFileName);
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string name in names)
+        {
+            if (Encoding.UTF8.GetByteCount(name) > MaxFileNameBytes)
+            {
+                throw DkmsPackException.Input(null, $"the file name \"{name}\" is longer than the {MaxFileNameBytes} bytes a file system allows", "shorten PACKAGE_NAME or PACKAGE_VERSION in dkms.conf");
+            }
+
+            if (!seen.Add(name))
+            {
+                throw DkmsPackException.Options($"two outputs are both called \"{name}\"", $"ask {OptionRef.To("formats")} for each format once");
+            }
+        }
+    }
+
+    /// <summary>SHA256SUMS in the format <c>sha256sum -c</c> reads, from the hashes taken while the packages were written.</summary>
+    private static string Checksums(IReadOnlyList<BuiltPackage> packages)
+    {
         var text = new StringBuilder();
         foreach (BuiltPackage package in packages.OrderBy(p => Path.GetFileName(p.Path), StringComparer.Ordinal))
         {
             text.Append(package.Sha256).Append("  ").Append(Path.GetFileName(package.Path)).Append('\n');
         }
 
-        string path = Path.Combine(Path.GetFullPath(outputDirectory), ChecksumsFileName);
-        WriteTextAtomically(path, text.ToString());
-        return path;
-    }
-
-    private static void WriteTextAtomically(string path, string text)
-    {
-        string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllText(temporary, text);
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
-        {
-            File.Delete(temporary);
-            throw Diagnostics.DkmsPackException.Output(path, $"cannot be written ({ex.Message.TrimEnd('.')})", $"check the {Diagnostics.OptionRef.To("output")} directory", ex);
-        }
-    }
-
-    private static BuiltPackage Describe(string path, string format, string name, string version)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        string sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
-        return new BuiltPackage(path, format, name, version, stream.Length, sha256);
+        return text.ToString();
     }
 }

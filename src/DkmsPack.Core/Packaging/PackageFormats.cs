@@ -1,3 +1,4 @@
+using DkmsPack.Diagnostics;
 using DkmsPack.Packaging.Deb;
 using DkmsPack.Packaging.Rpm;
 
@@ -6,13 +7,14 @@ namespace DkmsPack.Packaging;
 /// <summary>The output formats dkmspack knows, built explicitly (no global registry).</summary>
 public static class PackageFormats
 {
-    public static IReadOnlyList<IPackageWriter> All() => [new DebPackageWriter(), new RpmPackageWriter()];
+    public static IReadOnlyList<IPackageFormat> All() => [new DebPackageFormat(), new RpmPackageFormat()];
 
-    /// <summary>Finds formats by name ("deb", "rpm"), in the order given.</summary>
-    public static IReadOnlyList<IPackageWriter> Select(IEnumerable<string> names)
+    /// <summary>Finds formats by name ("deb", "rpm"), in the order given, each once.</summary>
+    public static IReadOnlyList<IPackageFormat> Select(IEnumerable<string> names)
     {
-        IReadOnlyList<IPackageWriter> all = All();
-        return [.. names.Select(n => all.FirstOrDefault(w => string.Equals(w.Format, n, StringComparison.OrdinalIgnoreCase))
-            ?? throw Diagnostics.DkmsPackException.Options($"unknown format \"{n}\"", $"choose from {string.Join(", ", all.Select(w => w.Format))}"))];
+        IReadOnlyList<IPackageFormat> all = All();
+        return [.. names.Select(n => all.FirstOrDefault(w => string.Equals(w.Name, n, StringComparison.OrdinalIgnoreCase))
+            ?? throw DkmsPackException.Options($"unknown format \"{n}\"", $"choose from {string.Join(", ", all.Select(w => w.Name))}"))
+            .DistinctBy(f => f.Name)];
     }
 }

@@ -6,7 +6,7 @@ namespace DkmsPack.Packaging;
 /// Counts the files a writer has written out of the <paramref name="entries"/> it writes (for a deb, the sources
 /// and the doc files), and reports them, so every format reports alike.
 /// </summary>
-internal sealed class ProgressCounter(string format, IReadOnlyList<PackageEntry> entries, IProgress<PackagingProgress>? progress)
+public sealed class ProgressCounter(string format, IReadOnlyList<PackageEntry> entries, IProgress<PackagingProgress>? progress)
 {
     private readonly int _filesTotal = entries.Count(e => e.Kind == EntryKind.File);
     private readonly long _bytesTotal = entries.Sum(e => e.Kind == EntryKind.File ? e.Size : 0);

@@ -23,6 +23,17 @@ public static class SpecBuilder
     public static Result Build(BuildRequest request, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.SourceDirectory))
+        {
+            throw DkmsPackException.Options("the source directory is an empty string", "give the module's source tree (the directory holding dkms.conf), e.g. .");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.OutputDirectory))
+        {
+            throw DkmsPackException.Options($"{OptionRef.To("output")} is an empty string", "give the directory to write the packages to, e.g. dist/");
+        }
+
+        long? clamp = ParseSourceDateEpoch(request.SourceDateEpoch);
         string root = Path.GetFullPath(request.SourceDirectory);
         if (!Directory.Exists(root))
         {
@@ -39,7 +50,6 @@ public static class SpecBuilder
             ProbeTree = relative => Probe(root, relative),
         });
 
-        long? clamp = ParseSourceDateEpoch(request.SourceDateEpoch);
         long buildTime = clamp ?? now.ToUnixTimeSeconds();
         var replacements = new Dictionary<string, IEntryContent>(StringComparer.Ordinal);
         if (!string.Equals(conf.PackagedText, conf.Text, StringComparison.Ordinal))
@@ -50,6 +60,7 @@ public static class SpecBuilder
         string installDirectory = $"usr/src/{conf.PackageName}-{conf.PackageVersion}";
         Func<string, bool> isExcluded = ExclusionRules.ForTree(root, request.OutputDirectory);
         List<PackageEntry> entries = SourceTree.Scan(root, installDirectory, clamp, buildTime, isExcluded, replacements);
+        ShipConfContent(entries, $"{installDirectory}/{DkmsConfName}", conf.PackagedText);
         SourceMetadata.Findings found = SourceMetadata.Read(entries);
 
         string license = request.License ?? found.License
@@ -69,8 +80,8 @@ public static class SpecBuilder
             ModuleVersion = conf.PackageVersion,
             Revision = request.Revision,
             Maintainer = SingleLine(maintainer, "maintainer"),
-            Summary = SingleLine(request.Summary ?? $"DKMS source of the {conf.PackageName} kernel module", "summary").TrimEnd('.'),
-            Description = request.Description ?? DefaultDescription(conf.PackageName, modules),
+            Summary = Synopsis(request.Summary ?? $"DKMS source of the {conf.PackageName} kernel module"),
+            Description = request.Description is { } description ? Paragraphs(description) : DefaultDescription(conf.PackageName, modules),
             License = SingleLine(license, "license"),
             Copyright = SingleLine(request.Copyright ?? (found.CopyrightHolders.Count > 0 ? string.Join("; ", found.CopyrightHolders) : maintainer), "copyright"),
             Homepage = request.Homepage is null ? null : SingleLine(request.Homepage, "homepage"),
@@ -84,7 +95,10 @@ public static class SpecBuilder
         return new Result(spec, conf, warnings);
     }
 
-    /// <summary>SOURCE_DATE_EPOCH as the reproducible-builds spec defines it: a decimal count of seconds.</summary>
+    /// <summary>
+    /// SOURCE_DATE_EPOCH as the reproducible-builds spec defines it: a decimal count of seconds. It dates every
+    /// package, and RPM's BUILDTIME and cpio's mtime fields hold 32 bits, so it must stop at 2106-02-07.
+    /// </summary>
     public static long? ParseSourceDateEpoch(string? value)
     {
         if (string.IsNullOrEmpty(value))
@@ -92,7 +106,12 @@ public static class SpecBuilder
             return null;
         }
 
-        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
+        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds > uint.MaxValue)
+        {
+            throw DkmsPackException.Options($"SOURCE_DATE_EPOCH={value} is after 2106-02-07, beyond the 32-bit times of RPM and cpio", "set it to e.g. $(git log -1 --format=%ct)");
+        }
+
+        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out seconds)
             ? seconds
             : throw DkmsPackException.Options($"SOURCE_DATE_EPOCH=\"{value}\" is not a whole number of seconds since 1970", "set it to e.g. $(git log -1 --format=%ct)");
     }
@@ -145,6 +164,43 @@ public static class SpecBuilder
     private static string DefaultDescription(string name, string modules) =>
         $"This package provides the source code of the {name} Linux kernel module ({modules}). "
         + "DKMS builds and installs it for every installed kernel that has headers, and rebuilds it when a new kernel is installed.";
+
+    /// <summary>
+    /// A symlinked dkms.conf is shipped as its content: DKMS on the target reads the file in /usr/src, where the
+    /// link's target would not exist. The content is also what --version rewrites.
+    /// </summary>
+    private static void ShipConfContent(List<PackageEntry> entries, string confPath, string packagedText)
+    {
+        int index = entries.FindIndex(e => e.Path == confPath);
+        if (index >= 0 && entries[index].Kind == EntryKind.Symlink)
+        {
+            entries[index] = PackageEntry.File(confPath, UnixPermissions.Regular, new MemoryContent(packagedText), entries[index].ModifiedTime);
+        }
+    }
+
+    /// <summary>The one-line synopsis without trailing dots, which must leave some text (lintian: empty synopsis is an error).</summary>
+    private static string Synopsis(string value)
+    {
+        string synopsis = SingleLine(value, "summary").TrimEnd('.').TrimEnd();
+        return synopsis.Length > 0
+            ? synopsis
+            : throw DkmsPackException.Options($"{OptionRef.To("summary")} \"{value}\" has no text besides dots", "give a one-line synopsis");
+    }
+
+    /// <summary>
+    /// A long description: lines and blank-line paragraphs, nothing else; a control character or terminal escape would
+    /// reach Description fields and terminals verbatim.
+    /// </summary>
+    private static string Paragraphs(string value)
+    {
+        string text = value.ReplaceLineEndings("\n").Trim();
+        if (text.Length == 0 || text.Any(c => char.IsControl(c) && c != '\n'))
+        {
+            throw DkmsPackException.Options($"{OptionRef.To("description")} must be non-empty text of lines, without control characters or terminal escapes");
+        }
+
+        return text;
+    }
 
     /// <summary>Control fields and RPM tags are line-based: a newline in a value would inject fields.</summary>
     private static string SingleLine(string value, string option)

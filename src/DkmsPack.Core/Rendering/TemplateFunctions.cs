@@ -14,6 +14,8 @@ public static class TemplateFunctions
         var functions = new ScriptObject();
         // DelegateCustomFunction.CreateFunc binds without reflection, so this works under Native AOT.
         functions["sh_quote"] = DelegateCustomFunction.CreateFunc<string, string>(ShellQuote);
+        functions["rpm_escape"] = DelegateCustomFunction.CreateFunc<string, string>(RpmEscape);
+        functions["rpm_text"] = DelegateCustomFunction.CreateFunc<string, string>(RpmText);
         functions["deb_description"] = DelegateCustomFunction.CreateFunc<string, string, string>(DebianDescription);
         functions["wrap_text"] = DelegateCustomFunction.CreateFunc<string, int, string>(Wrap);
         return functions;
@@ -21,6 +23,22 @@ public static class TemplateFunctions
 
     /// <summary>POSIX sh single-quoting: <c>it's</c> becomes <c>'it'\''s'</c>.</summary>
     public static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>
+    /// Makes a value inert in an RPM spec: rpm expands <c>%</c> macros everywhere in a spec, <c>%(…)</c> runs a shell
+    /// command, so every <c>%</c> is doubled (rpm's own escape for a literal percent sign).
+    /// </summary>
+    public static string RpmEscape(string value) => value.Replace("%", "%%", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Free text for a spec section body (%description): <see cref="RpmEscape"/>, and a space before any line that
+    /// starts with <c>%</c>, so that no line of the text can open a new section (<c>%post</c>, <c>%files</c>…).
+    /// </summary>
+    public static string RpmText(string value)
+    {
+        string escaped = RpmEscape(value);
+        return string.Join('\n', escaped.Split('\n').Select(line => line.StartsWith('%') ? " " + line : line));
+    }
 
     /// <summary>
     /// A deb822 Description value: the synopsis, then the long text with every line indented by one space

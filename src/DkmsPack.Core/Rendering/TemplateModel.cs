@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Reflection;
 using DkmsPack.Model;
-using DkmsPack.Packaging;
 using Scriban.Runtime;
 
 namespace DkmsPack.Rendering;
@@ -16,10 +15,10 @@ public static class TemplateModel
     public static string ToolVersion { get; } =
         typeof(TemplateModel).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    public static ScriptObject Create(PackageSpec spec, IPackageWriter format)
+    public static ScriptObject Create(PackageSpec spec, PackageIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(format);
+        ArgumentNullException.ThrowIfNull(identity);
         DateTimeOffset buildTime = DateTimeOffset.FromUnixTimeSeconds(spec.BuildTime);
         return new ScriptObject
         {
@@ -32,10 +31,10 @@ public static class TemplateModel
             },
             ["package"] = new ScriptObject
             {
-                ["name"] = format.PackageName(spec),
-                ["version"] = format.PackageVersion(spec),
+                ["name"] = identity.Name,
+                ["version"] = identity.Version,
                 ["revision"] = spec.Revision,
-                ["file_name"] = format.FileName(spec),
+                ["file_name"] = identity.FileName,
             },
             ["maintainer"] = spec.Maintainer,
             ["summary"] = spec.Summary,

@@ -53,6 +53,10 @@ public sealed class TemplateSet : ITemplateLoader
         return file ?? $"embedded:{name}";
     }
 
+    /// <summary>True when the set has <paramref name="name"/>: built in, or given in the override directory.</summary>
+    public bool Contains(string name) =>
+        OverrideFile(name) is not null || typeof(TemplateSet).Assembly.GetManifestResourceInfo(ResourcePrefix + name) is not null;
+
     /// <summary>The template's source text.</summary>
     public string ReadText(string name)
     {

@@ -21,7 +21,7 @@ public sealed class ErrorHandlingTests : IDisposable
 
         var result = DkmsPackProcess.Run(["mkdeb", tree, "-o", output]);
 
-        AssertOneLineError(result, ExitCode.InvalidInput, $"{tree}/dkms.conf: not found");
+        AssertOneLineError(result, ExitCode.InvalidInput, $"{tree}/dkms.conf: error: not found");
         AssertNoPackage(output);
     }
 
@@ -30,7 +30,7 @@ public sealed class ErrorHandlingTests : IDisposable
     {
         var result = DkmsPackProcess.Run(["mkdeb", _temp.Combine("nowhere"), "-o", _temp.Combine("out")]);
 
-        AssertOneLineError(result, ExitCode.InvalidInput, "nowhere: no such directory");
+        AssertOneLineError(result, ExitCode.InvalidInput, "nowhere: error: no such directory");
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class ErrorHandlingTests : IDisposable
 
         var result = DkmsPackProcess.Run(["mkdeb", tree, "-o", output, "--maintainer", "T <t@example.org>"], asUser: Nobody);
 
-        AssertOneLineError(result, ExitCode.InvalidInput, $"{secret}: cannot be read");
+        AssertOneLineError(result, ExitCode.InvalidInput, $"{secret}: error: cannot be read");
         AssertNoPackage(output);
     }
 
@@ -77,7 +77,7 @@ public sealed class ErrorHandlingTests : IDisposable
 
         var result = DkmsPackProcess.Run(["mkdeb", tree, "-o", output, "--maintainer", "T <t@example.org>"], asUser: Nobody);
 
-        AssertOneLineError(result, ExitCode.OutputFailed, "apple-gmux-dkms_0.1-1_all.deb: cannot be written");
+        AssertOneLineError(result, ExitCode.OutputFailed, $"{output}: error: cannot be written");
         AssertNoPackage(output);
     }
 
@@ -89,7 +89,7 @@ public sealed class ErrorHandlingTests : IDisposable
 
         var result = DkmsPackProcess.Run(["mkdeb", Repo.Example("apple-gmux-0.1"), "-o", file]);
 
-        AssertOneLineError(result, ExitCode.OutputFailed, $"{file}: cannot create the output directory");
+        AssertOneLineError(result, ExitCode.OutputFailed, $"{file}: error: cannot create the output directory");
     }
 
     [Theory]
@@ -120,12 +120,61 @@ public sealed class ErrorHandlingTests : IDisposable
 
     [Theory]
     [InlineData("-Z", "xz", "'xz' not recognized")]
-    [InlineData("--compression-level", "12", "--compression-level 12 is out of range for gzip (1 to 9)")]
+    [InlineData("--compression-level", "12", "--compression-level 12 is not a level of gzip (a whole number from 1 to 9)")]
+    [InlineData("--compression-level", "abc", "--compression-level abc is not a level of gzip")]
+    [InlineData("--compression-level", "1.5", "--compression-level 1.5 is not a level of gzip")]
+    [InlineData("--compression-level", "2147483648", "--compression-level 2147483648 is not a level of gzip")]
+    [InlineData("--compression-level", "-3", "--compression-level -3 is not a level of gzip")]
     public void BadOptionValue_ExitsInvalidOptions_InOneLine(string option, string value, string expected)
     {
         var result = DkmsPackProcess.Run(["mkdeb", Repo.Example("apple-gmux-0.1"), option, value, "-o", _temp.Combine("out")]);
 
         AssertOneLineError(result, ExitCode.InvalidOptions, expected);
+        AssertNoPackage(_temp.Combine("out"));
+    }
+
+    [Fact]
+    public void CompressionLevelWithoutCompression_ExitsInvalidOptions()
+    {
+        var result = DkmsPackProcess.Run(["mkdeb", Repo.Example("apple-gmux-0.1"), "-Z", "none", "--compression-level", "5", "-o", _temp.Combine("out")]);
+
+        AssertOneLineError(result, ExitCode.InvalidOptions, "--compression-level 5 has no meaning with -Z none");
+        AssertNoPackage(_temp.Combine("out"));
+    }
+
+    [Theory]
+    [InlineData("", "-o", "out")]
+    [InlineData("tree", "-o", "")]
+    public void EmptyPath_ExitsInvalidOptions(string tree, string option, string output)
+    {
+        string source = tree.Length == 0 ? string.Empty : Repo.Example("apple-gmux-0.1");
+        var result = DkmsPackProcess.Run(["mkdeb", source, option, output.Length == 0 ? string.Empty : _temp.Combine(output)], workingDirectory: _temp.Path);
+
+        AssertOneLineError(result, ExitCode.InvalidOptions, "is an empty string");
+        Assert.Empty(Directory.GetFileSystemEntries(_temp.Path));
+    }
+
+    [Theory]
+    [InlineData("--summary", "...", "has no text besides dots")]
+    [InlineData("--description", "text\u001b[31m red", "without control characters or terminal escapes")]
+    [InlineData("--description", "bell\u0007", "without control characters or terminal escapes")]
+    public void UnusableText_ExitsInvalidOptions(string option, string value, string expected)
+    {
+        string text = System.Text.RegularExpressions.Regex.Unescape(value);
+        var result = DkmsPackProcess.Run(["mkdeb", Repo.Example("apple-gmux-0.1"), option, text, "-o", _temp.Combine("out"), "--maintainer", "T <t@example.org>"]);
+
+        AssertOneLineError(result, ExitCode.InvalidOptions, expected);
+        AssertNoPackage(_temp.Combine("out"));
+    }
+
+    [Theory]
+    [InlineData("4294967296")]
+    [InlineData("99999999999999")]
+    public void SourceDateEpochBeyondTheFormats_ExitsInvalidOptions(string epoch)
+    {
+        var result = DkmsPackProcess.Run(["mkdeb", Repo.Example("apple-gmux-0.1"), "-o", _temp.Combine("out")], new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = epoch });
+
+        AssertOneLineError(result, ExitCode.InvalidOptions, $"SOURCE_DATE_EPOCH={epoch} is after 2106-02-07");
         AssertNoPackage(_temp.Combine("out"));
     }
 
@@ -165,7 +214,9 @@ public sealed class ErrorHandlingTests : IDisposable
         string[] lines = result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length == 1, "expected one line on stderr, got: " + result.StdErr);
         Assert.Contains(expected, lines[0], StringComparison.Ordinal);
-        Assert.StartsWith("dkmspack: error: ", lines[0], StringComparison.Ordinal);
+        // One compiler-style line: "FILE:LINE: error: …", "FILE: error: …" or "dkmspack: error: …", never a stack trace.
+        Assert.Matches("^[^ ]+?(:[0-9]+)?: error: ", lines[0]);
+        Assert.DoesNotContain("   at ", result.StdErr, StringComparison.Ordinal);
     }
 
     private static void AssertNoPackage(string output) =>

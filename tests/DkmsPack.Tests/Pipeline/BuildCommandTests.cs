@@ -117,7 +117,15 @@ public sealed class BuildCommandTests : IDisposable
         Assert.StartsWith("dkmspack: error: ", line, StringComparison.Ordinal);
         Assert.Contains($"\"{unknown}\"", line, StringComparison.Ordinal);
         Assert.Contains("deb", line[line.IndexOf(unknown, StringComparison.Ordinal)..], StringComparison.Ordinal);
-        Assert.Equal(string.Empty, result.StdOut);
+
+        // With --json, stdout is still a manifest: no packages, and the same finding as data.
+        using var manifest = System.Text.Json.JsonDocument.Parse(result.StdOut);
+        Assert.Equal(0, manifest.RootElement.GetProperty("packages").GetArrayLength());
+        System.Text.Json.JsonElement diagnostic = Assert.Single(manifest.RootElement.GetProperty("diagnostics").EnumerateArray());
+        Assert.Equal("error", diagnostic.GetProperty("severity").GetString());
+        Assert.Equal("option", diagnostic.GetProperty("code").GetString());
+        Assert.Contains($"\"{unknown}\"", diagnostic.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("deb", diagnostic.GetProperty("remedy").GetString(), StringComparison.Ordinal);
         Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), "files were written to " + output);
     }
 

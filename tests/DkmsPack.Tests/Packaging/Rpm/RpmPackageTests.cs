@@ -129,10 +129,10 @@ public sealed class RpmPackageTests : IDisposable
     {
         RealTool.Require("rpmbuild");
         BuildRequest request = TestBuilds.Request(Repo.Example("hello-pair"), _temp.Combine("out")) with { Homepage = "https://example.org/hello" };
-        string ours = TestBuilds.Build(request, "rpm").Path;
-        SpecBuilder.Result built = SpecBuilder.Build(request, DateTimeOffset.UnixEpoch);
-        string spec = _temp.Combine("hello_pair-dkms.spec");
-        File.WriteAllText(spec, new RpmPackageWriter().RenderSpec(built.Spec, TemplateSet.Embedded));
+        BuildOutcome outcome = PackageBuild.Run(request with { IncludeRpmSpec = true }, PackageFormats.Select(["rpm"]), DateTimeOffset.UnixEpoch);
+        string ours = outcome.Packages.Single().Path;
+        string spec = outcome.Files.Single(f => f.FileName.EndsWith(".spec", StringComparison.Ordinal)).Path;
+        Assert.Equal("hello_pair-dkms.spec", Path.GetFileName(spec));
 
         var rpmbuild = RealTool.Run(
             "rpmbuild", "-bb", "--define", "_topdir " + _temp.Combine("rpmbuild"), "--define", "dkms_source " + Repo.Example("hello-pair"),

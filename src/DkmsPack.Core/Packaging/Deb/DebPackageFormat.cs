@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using DkmsPack.Archives.Ar;
 using DkmsPack.Archives.Tar;
 using DkmsPack.Compression;
+using DkmsPack.Diagnostics;
 using DkmsPack.IO;
 using DkmsPack.Model;
 using DkmsPack.Rendering;
@@ -12,13 +12,17 @@ using Scriban.Runtime;
 namespace DkmsPack.Packaging.Deb;
 
 /// <summary>
-/// Writes a binary .deb (deb(5)): an ar archive of debian-binary, control.tar and data.tar, in that order.
+/// A binary .deb (deb(5)): an ar archive of debian-binary, control.tar and data.tar, in that order.
 /// data.tar is streamed to a scratch file first, because control.tar (which comes before it) holds the
 /// md5sums and Installed-Size that only the data pass can tell.
 /// </summary>
-public sealed class DebPackageWriter : IPackageWriter
+public sealed class DebPackageFormat : IPackageFormat
 {
     private const string FormatVersion = "2.0\n";
+    private const string Architecture = "all";
+
+    /// <summary>ar(5) stores a member's size in 10 decimal digits.</summary>
+    private const long MaxArMemberSize = 9_999_999_999;
 
     /// <summary>Template names under templates/.</summary>
     private const string ControlTemplate = "deb/control.sbn";
@@ -27,37 +31,43 @@ public sealed class DebPackageWriter : IPackageWriter
     private const string CopyrightTemplate = "deb/copyright.sbn";
     private const string ChangelogTemplate = "deb/changelog.sbn";
 
-    public string Format => "deb";
+    public string Name => "deb";
 
-    public string PackageName(PackageSpec spec)
+    public PackageIdentity Identify(PackageSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return DebianNames.PackageName(spec.ModuleName);
+        string name = DebianNames.PackageName(spec.ModuleName);
+        string version = DebianNames.Version(spec);
+        if (DataTarUpperBound(spec) > MaxArMemberSize)
+        {
+            throw new Archives.ArchiveLimitException($"the module tree holds {spec.ContentSize} bytes: data.tar could pass the 10-digit size field of a .deb's ar archive (deb(5))");
+        }
+
+        return new PackageIdentity(Name, name, version, Architecture, $"{name}_{version}_{Architecture}.deb");
     }
 
-    public string PackageVersion(PackageSpec spec) => DebianNames.Version(spec);
-
-    public string FileName(PackageSpec spec) => $"{PackageName(spec)}_{PackageVersion(spec)}_all.deb";
-
-    public void Write(PackageSpec spec, TemplateSet templates, Stream output, string scratchDirectory, IProgress<PackagingProgress>? progress = null)
+    public IReadOnlyList<PlannedOutput> Outputs(PackageSpec spec, PackageIdentity identity, BuildRequest request)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(output);
-        ScriptObject model = TemplateModel.Create(spec, this);
-        string packageName = PackageName(spec);
+        ArgumentNullException.ThrowIfNull(identity);
+        return [new PlannedOutput(identity.FileName, identity, (output, context) => Write(spec, identity, output, context))];
+    }
+
+    private void Write(PackageSpec spec, PackageIdentity identity, Stream output, WriteContext context)
+    {
+        ScriptObject model = TemplateModel.Create(spec, identity);
         ScriptObject package = TemplateModel.Package(model);
         package["debian_license"] = DebianLicense.ShortName(spec.License);
         package["license_text"] = DebianLicense.Text(spec.License);
 
-        IReadOnlyList<PackageEntry> entries = DataEntries(spec, templates, model, packageName);
+        IReadOnlyList<PackageEntry> entries = DataEntries(spec, context.Templates, model, identity.Name);
         string suffix = Compressor.FileSuffix(spec.Compression);
 
-        using var data = new ScratchFile(scratchDirectory, ".data.tar");
-        DataSummary summary = WriteData(entries, spec, data.Stream, new ProgressCounter(Format, entries, progress));
+        using var data = new ScratchFile(context.ScratchDirectory, ".data.tar");
+        string md5Sums = WriteData(entries, spec, data.Stream, new ProgressCounter(Name, entries, context.Progress));
 
-        package["installed_size"] = summary.InstalledSizeKiB;
+        package["installed_size"] = InstalledSizeKiB(entries);
         package["depends"] = Depends(spec);
-        byte[] control = ControlTar(spec, templates, model, summary.Md5Sums);
+        byte[] control = ControlTar(spec, context.Templates, model, md5Sums);
 
         using var ar = new ArWriter(output);
         ar.WriteMember("debian-binary", spec.BuildTime, Encoding.ASCII.GetBytes(FormatVersion));
@@ -68,6 +78,19 @@ public sealed class DebPackageWriter : IPackageWriter
     /// <summary>dh_dkms's rule: BUILD_EXCLUSIVE_CONFIG needs dkms 3.0.3-4; everything else works from 2.1.0.0.</summary>
     private static string Depends(PackageSpec spec) =>
         spec.UsesBuildExclusiveConfig ? "dkms (>= 3.0.3-4~)" : "dkms (>= 2.1.0.0)";
+
+    /// <summary>
+    /// The largest data.tar the spec can give: a header and padding per entry (long names add two more blocks), the
+    /// content, the end marker, and what a compressor may add to data that does not compress. Doc files are small.
+    /// </summary>
+    private static long DataTarUpperBound(PackageSpec spec)
+    {
+        const long perEntry = 3 * TarLayout.BlockSize;
+        const long docFilesAndMarker = 64 * 1024;
+        long content = spec.SourceEntries.Sum(e => e.Kind == EntryKind.File ? e.Size : 0);
+        long bound = content + (spec.SourceEntries.Count * perEntry) + docFilesAndMarker;
+        return bound + (bound / 100);
+    }
 
     /// <summary>Everything data.tar holds, sorted so that every directory comes before its contents.</summary>
     private static List<PackageEntry> DataEntries(PackageSpec spec, TemplateSet templates, ScriptObject model, string packageName)
@@ -95,51 +118,33 @@ public sealed class DebPackageWriter : IPackageWriter
         return [.. entries.Where(e => e.Kind != EntryKind.Symlink), .. entries.Where(e => e.Kind == EntryKind.Symlink)];
     }
 
-    private static DataSummary WriteData(IReadOnlyList<PackageEntry> entries, PackageSpec spec, Stream destination, ProgressCounter progress)
+    /// <summary>Writes data.tar and returns md5sums: "&lt;md5&gt;  &lt;path&gt;" per file, relative to the root (deb-md5sums(5)).</summary>
+    private static string WriteData(IReadOnlyList<PackageEntry> entries, PackageSpec spec, Stream destination, ProgressCounter progress)
     {
-        var md5Sums = new StringBuilder();
-#pragma warning disable CA5351 // md5sums is MD5 by definition (deb-md5sums(5)); it detects corruption, it does not secure anything.
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-#pragma warning restore CA5351
-
-        // dpkg-gencontrol's Installed-Size: 1 KiB per directory (the root included), ceil(size/1024) per file or link.
-        long installedSize = 1;
+        string[] digests;
         using (Stream compressed = Compressor.Create(spec.Compression, spec.CompressionLevel, destination))
         using (var buffered = new BufferedStream(compressed, 1 << 16))
-        using (var tar = new TarStreamWriter(buffered))
+        using (var tar = new DebDataArchive(buffered, spec.BuildTime))
         {
-            tar.WriteDirectory("./", UnixPermissions.Directory, spec.BuildTime);
-            foreach (PackageEntry entry in entries)
+            // md5sums is MD5 by definition (deb-md5sums(5)); it detects corruption, it does not secure anything.
+            digests = EntryArchiving.WriteAll(tar, entries, HashAlgorithmName.MD5, progress);
+        }
+
+        var md5Sums = new StringBuilder();
+        for (int i = 0; i < entries.Count; i++)
+        {
+            if (entries[i].Kind == EntryKind.File)
             {
-                string name = "./" + entry.Path;
-                switch (entry.Kind)
-                {
-                    case EntryKind.Directory:
-                        tar.WriteDirectory(name + "/", entry.Permissions, entry.ModifiedTime);
-                        installedSize += 1;
-                        break;
-                    case EntryKind.Symlink:
-                        tar.WriteSymlink(name, entry.LinkTarget!, entry.ModifiedTime);
-                        installedSize += KiB(entry.Size);
-                        break;
-                    default:
-                        using (var content = new HashingReadStream(entry.Content!.Open(), md5))
-                        {
-                            tar.WriteFile(name, entry.Permissions, entry.ModifiedTime, entry.Size, content);
-
-                            // deb-md5sums(5): "<md5>  <path>" with the path relative to the root.
-                            md5Sums.Append(content.HexDigest()).Append("  ").Append(entry.Path).Append('\n');
-                        }
-
-                        installedSize += KiB(entry.Size);
-                        progress.FileWritten(entry.Size);
-                        break;
-                }
+                md5Sums.Append(digests[i]).Append("  ").Append(entries[i].Path).Append('\n');
             }
         }
 
-        return new DataSummary(md5Sums.ToString(), installedSize);
+        return md5Sums.ToString();
     }
+
+    /// <summary>dpkg-gencontrol's Installed-Size: 1 KiB per directory (the root included), ceil(size/1024) per file or link.</summary>
+    private static long InstalledSizeKiB(IReadOnlyList<PackageEntry> entries) =>
+        1 + entries.Sum(e => e.Kind == EntryKind.Directory ? 1 : (e.Size + 1023) / 1024);
 
     private static byte[] ControlTar(PackageSpec spec, TemplateSet templates, ScriptObject model, string md5Sums)
     {
@@ -164,8 +169,4 @@ public sealed class DebPackageWriter : IPackageWriter
     }
 
     private static string EnsureFinalNewline(string text) => text.EndsWith('\n') ? text : text + "\n";
-
-    private static long KiB(long bytes) => (bytes + 1023) / 1024;
-
-    private sealed record DataSummary(string Md5Sums, long InstalledSizeKiB);
 }

@@ -1,0 +1,87 @@
+namespace DkmsPack.Archives.Rpm;
+
+/// <summary>
+/// The per-file arrays of an rpm main header (docs/rpm-format.md, "File tables"), gathered one file at a time in
+/// columns, so a large tree costs a few array slots per file rather than an object each. Paths are split into
+/// BASENAMES and DIRNAMES/DIRINDEXES (rpmlib(CompressedFileNames)); every file is owned by root:root.
+/// </summary>
+public sealed class RpmFileTable
+{
+    /// <summary>RPMVERIFY_ALL: verify every attribute (rpmfiles.h).</summary>
+    private const uint VerifyAll = 0xFFFFFFFF;
+
+    /// <summary>The device number rpmbuild records for every file of a package (all files on one "device").</summary>
+    private const uint PackageDevice = 1;
+
+    private const string Owner = "root";
+
+    private readonly List<string> _dirNames = [];
+    private readonly Dictionary<string, uint> _dirIndex = new(StringComparer.Ordinal);
+    private readonly List<uint> _dirIndexes = [];
+    private readonly List<string> _baseNames = [];
+    private readonly List<uint> _sizes = [];
+    private readonly List<ushort> _modes = [];
+    private readonly List<uint> _mtimes = [];
+    private readonly List<string> _digests = [];
+    private readonly List<string> _linkTargets = [];
+
+    public int Count => _baseNames.Count;
+
+    /// <summary>
+    /// Adds one file. <paramref name="path"/> is absolute (<c>/usr/src/foo-1.0/Makefile</c>); <paramref name="mode"/>
+    /// is the full st_mode with the type bits (FILEMODES is INT16); <paramref name="digest"/> is the hex digest of a
+    /// regular file's content and empty otherwise; <paramref name="linkTarget"/> is empty except for symlinks.
+    /// </summary>
+    /// <exception cref="ArchiveLimitException">A size or time does not fit the INT32 arrays.</exception>
+    public void Add(string path, ushort mode, long size, long modifiedTime, string digest, string linkTarget)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        int slash = path.LastIndexOf('/');
+        string directory = path[..(slash + 1)];
+        if (!_dirIndex.TryGetValue(directory, out uint index))
+        {
+            index = (uint)_dirNames.Count;
+            _dirNames.Add(directory);
+            _dirIndex.Add(directory, index);
+        }
+
+        _dirIndexes.Add(index);
+        _baseNames.Add(path[(slash + 1)..]);
+        _sizes.Add(Int32Field(size, path, "size"));
+        _modes.Add(mode);
+        _mtimes.Add(Int32Field(modifiedTime, path, "modification time"));
+        _digests.Add(digest);
+        _linkTargets.Add(linkTarget);
+    }
+
+    /// <summary>Adds the file arrays to <paramref name="header"/>, in the order the files were added (the payload's order).</summary>
+    public void AddTo(RpmHeaderBuilder header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        int count = Count;
+        header
+            .AddInt32Array(RpmTag.FileSizes, _sizes)
+            .AddInt16Array(RpmTag.FileModes, _modes)
+            .AddInt16Array(RpmTag.FileRdevs, new ushort[count])
+            .AddInt32Array(RpmTag.FileMtimes, _mtimes)
+            .AddStringArray(RpmTag.FileDigests, _digests)
+            .AddStringArray(RpmTag.FileLinkTos, _linkTargets)
+            .AddInt32Array(RpmTag.FileFlags, new uint[count])
+            .AddStringArray(RpmTag.FileUserName, Repeat(Owner, count))
+            .AddStringArray(RpmTag.FileGroupName, Repeat(Owner, count))
+            .AddInt32Array(RpmTag.FileVerifyFlags, Repeat(VerifyAll, count))
+            .AddInt32Array(RpmTag.FileDevices, Repeat(PackageDevice, count))
+            .AddInt32Array(RpmTag.FileInodes, [.. Enumerable.Range(1, count).Select(i => (uint)i)])
+            .AddStringArray(RpmTag.FileLangs, Repeat(string.Empty, count))
+            .AddInt32Array(RpmTag.DirIndexes, _dirIndexes)
+            .AddStringArray(RpmTag.BaseNames, _baseNames)
+            .AddStringArray(RpmTag.DirNames, _dirNames);
+    }
+
+    private static T[] Repeat<T>(T value, int count) => Enumerable.Repeat(value, count).ToArray();
+
+    private static uint Int32Field(long value, string path, string what) =>
+        value is >= 0 and <= uint.MaxValue
+            ? (uint)value
+            : throw new ArchiveLimitException($"{path}: its {what} does not fit rpm's 32-bit file tables");
+}

@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using DkmsPack.Model;
+
+namespace DkmsPack.Packaging;
+
+/// <summary>
+/// The archive a format's package entries go into (a deb's data.tar, an RPM's cpio payload): the format's adapter
+/// over one of the archive writers, naming the entries as that format wants them.
+/// </summary>
+public interface IEntryArchive : IDisposable
+{
+    void WriteDirectory(PackageEntry entry, int index);
+
+    void WriteSymlink(PackageEntry entry, int index);
+
+    /// <summary>Writes a regular file whose exactly <see cref="PackageEntry.Size"/> bytes come from <paramref name="content"/>.</summary>
+    void WriteFile(PackageEntry entry, int index, Stream content);
+}
+
+/// <summary>The one loop over a package's entries that every format shares: archiving, per-file digests, progress.</summary>
+public static class EntryArchiving
+{
+    /// <summary>
+    /// Writes every entry into <paramref name="archive"/> in order, hashing each regular file's content on the way with
+    /// <paramref name="digest"/> (each file is read once); returns the lowercase hex digest of each entry, empty for
+    /// directories and symlinks.
+    /// </summary>
+    public static string[] WriteAll(IEntryArchive archive, IReadOnlyList<PackageEntry> entries, HashAlgorithmName digest, ProgressCounter progress)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(progress);
+        var digests = new string[entries.Count];
+        using IncrementalHash hash = IncrementalHash.CreateHash(digest);
+        for (int i = 0; i < entries.Count; i++)
+        {
+            PackageEntry entry = entries[i];
+            switch (entry.Kind)
+            {
+                case EntryKind.Directory:
+                    archive.WriteDirectory(entry, i);
+                    digests[i] = string.Empty;
+                    break;
+                case EntryKind.Symlink:
+                    archive.WriteSymlink(entry, i);
+                    digests[i] = string.Empty;
+                    break;
+                default:
+                    using (var content = new IO.HashingReadStream(entry.Content!.Open(), hash))
+                    {
+                        archive.WriteFile(entry, i, content);
+                        digests[i] = content.HexDigest();
+                    }
+
+                    progress.FileWritten(entry.Size);
+                    break;
+            }
+        }
+
+        return digests;
+    }
+}

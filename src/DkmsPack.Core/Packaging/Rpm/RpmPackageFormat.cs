@@ -1,0 +1,282 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using DkmsPack.Archives;
+using DkmsPack.Archives.Cpio;
+using DkmsPack.Archives.Rpm;
+using DkmsPack.Compression;
+using DkmsPack.IO;
+using DkmsPack.Model;
+using DkmsPack.Rendering;
+using Scriban.Runtime;
+
+namespace DkmsPack.Packaging.Rpm;
+
+/// <summary>
+/// A binary RPM v4 package (rpm docs/manual/format_v4.md; docs/rpm-format.md): lead, signature header, main header,
+/// compressed cpio. The payload is finished and measured first in a scratch file, because the headers before it hold
+/// its digests and sizes; then <see cref="RpmPackageAssembler"/> writes the whole file. With the spec option the
+/// format also writes the rendered spec that builds the same package with rpmbuild.
+/// This class holds the DKMS policy (which scriptlets, what they require); the header mechanics live in Archives/Rpm.
+/// </summary>
+public sealed class RpmPackageFormat : IPackageFormat
+{
+    public const string PostTemplate = "rpm/post.sbn";
+    public const string PreunTemplate = "rpm/preun.sbn";
+    public const string PostunTemplate = "rpm/postun.sbn";
+    public const string PosttransTemplate = "rpm/posttrans.sbn";
+    public const string SpecTemplate = "rpm/spec.sbn";
+
+    /// <summary>rpmbuild's Group for kernel packages; rpmlint wants a non-empty one.</summary>
+    public const string Group = "System Environment/Kernel";
+
+    /// <summary>A fixed build host: the real one would make the bytes depend on the machine.</summary>
+    public const string BuildHost = "localhost";
+
+    private const string Architecture = "noarch";
+    private const string DkmsPackage = "dkms";
+
+    /// <summary>rpmbuild 4.18 records 0 as the size of a directory.</summary>
+    private const long DirectorySize = 0;
+
+    /// <summary>PGPHASHALGO_SHA256 (rpmpgp.h), for file and payload digests.</summary>
+    private const uint DigestAlgorithmSha256 = 8;
+
+    /// <summary>The scriptlets a package may carry, each rendered from its template when the template set has one.</summary>
+    private static readonly (RpmScriptletKind Kind, string Template)[] s_scriptletTemplates =
+    [
+        (RpmScriptletKind.Post, PostTemplate),
+        (RpmScriptletKind.PreUn, PreunTemplate),
+        (RpmScriptletKind.PostUn, PostunTemplate),
+        (RpmScriptletKind.PostTrans, PosttransTemplate),
+    ];
+
+    public string Name => "rpm";
+
+    public PackageIdentity Identify(PackageSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        string name = RpmNames.PackageName(spec.ModuleName);
+        string version = $"{RpmNames.Version(spec)}-{RpmNames.Release(spec)}";
+
+        // SIZE and the file tables are INT32 and cpio newc fields 8 hex digits: check now, not after minutes of work.
+        if (spec.ContentSize > uint.MaxValue)
+        {
+            throw new ArchiveLimitException($"the module tree holds {spec.ContentSize} bytes: an RPM without LONGSIZE holds less than 4 GiB (docs/rpm-format.md, \"Limits\")");
+        }
+
+        if (spec.SourceEntries.FirstOrDefault(e => e.Size > CpioNewcWriter.MaxFileSize) is { } large)
+        {
+            throw new ArchiveLimitException($"/{large.Path} is {large.Size} bytes: an RPM's cpio payload holds files below 4 GiB (docs/rpm-format.md, \"Limits\")");
+        }
+
+        return new PackageIdentity(Name, name, version, Architecture, $"{name}-{version}.{Architecture}.rpm");
+    }
+
+    public IReadOnlyList<PlannedOutput> Outputs(PackageSpec spec, PackageIdentity identity, BuildRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(request);
+        var outputs = new List<PlannedOutput> { new(identity.FileName, identity, (output, context) => Write(spec, identity, output, context)) };
+        if (request.IncludeRpmSpec)
+        {
+            outputs.Add(new PlannedOutput(identity.Name + ".spec", Package: null, (output, context) =>
+                output.Write(Encoding.UTF8.GetBytes(RenderSpec(spec, identity, context.Templates)))));
+        }
+
+        return outputs;
+    }
+
+    /// <summary>The template model, with what the RPM templates add under <c>package</c>.</summary>
+    public static ScriptObject Model(PackageSpec spec, PackageIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ScriptObject model = TemplateModel.Create(spec, identity);
+        TemplateModel.Package(model)["rpm_version"] = RpmNames.Version(spec);
+        return model;
+    }
+
+    /// <summary>
+    /// Renders the spec that builds the same package with rpmbuild. Only the spec gets <c>package.entries</c>, an object
+    /// per file: the scriptlets do not need it, and a big tree would pay for it.
+    /// </summary>
+    public static string RenderSpec(PackageSpec spec, PackageIdentity identity, TemplateSet templates)
+    {
+        ScriptObject model = Model(spec, identity);
+        TemplateModel.Package(model)["entries"] = SpecEntries(spec);
+        return TemplateRenderer.Render(templates, SpecTemplate, model);
+    }
+
+    private static void Write(PackageSpec spec, PackageIdentity identity, Stream output, WriteContext context)
+    {
+        ScriptObject model = Model(spec, identity);
+        // rpmbuild stores a scriptlet without its final newline; so do we, so that both packages agree.
+        RpmScriptlet[] scriptlets =
+        [
+            .. s_scriptletTemplates
+                .Where(s => context.Templates.Contains(s.Template))
+                .Select(s => new RpmScriptlet(s.Kind, TemplateRenderer.Render(context.Templates, s.Template, model).TrimEnd('\n'))),
+        ];
+
+        using var payload = new ScratchFile(context.ScratchDirectory, ".payload.cpio");
+        PayloadSummary summary = WritePayload(spec, payload.Stream, new ProgressCounter(identity.Format, spec.SourceEntries, context.Progress));
+        byte[] header = MainHeader(spec, identity, scriptlets, summary);
+
+        payload.Rewind();
+        RpmPackageAssembler.Write(output, $"{identity.Name}-{identity.Version}", header, payload.Stream, summary.UncompressedSize);
+    }
+
+    private static PayloadSummary WritePayload(PackageSpec spec, Stream destination, ProgressCounter progress)
+    {
+        var compressed = new HashingWriteStream(destination, leaveOpen: true);
+        Stream compressor = Compressor.Create(spec.Compression, spec.CompressionLevel, compressed);
+        var raw = new HashingWriteStream(new BufferedStream(compressor, 1 << 16), leaveOpen: false);
+        string[] digests;
+        using (var cpio = new RpmPayloadArchive(raw))
+        {
+            digests = EntryArchiving.WriteAll(cpio, spec.SourceEntries, HashAlgorithmName.SHA256, progress);
+        }
+
+        // Dispose order matters: the cpio trailer, then the buffer and compressor (which write the
+        // compressed tail), then the outer hash, which must have seen every compressed byte.
+        raw.Dispose();
+        compressor.Dispose();
+        compressed.Dispose();
+        return new PayloadSummary(digests, raw.BytesWritten, raw.GetSha256Hex(), compressed.GetSha256Hex());
+    }
+
+    private static byte[] MainHeader(PackageSpec spec, PackageIdentity identity, IReadOnlyList<RpmScriptlet> scriptlets, PayloadSummary payload)
+    {
+        string version = RpmNames.Version(spec);
+        string release = RpmNames.Release(spec);
+        var header = new RpmHeaderBuilder()
+            .AddStringArray(RpmTag.HeaderI18nTable, ["C"])
+            .AddString(RpmTag.Name, identity.Name)
+            .AddString(RpmTag.Version, version)
+            .AddString(RpmTag.Release, release)
+            .AddI18nString(RpmTag.Summary, spec.Summary)
+            .AddI18nString(RpmTag.Description, TemplateFunctions.Wrap(spec.Description, 79))
+            .AddInt32(RpmTag.BuildTime, checked((uint)spec.BuildTime))
+            .AddString(RpmTag.BuildHost, BuildHost)
+            .AddInt32(RpmTag.Size, checked((uint)spec.ContentSize))
+            .AddString(RpmTag.License, spec.License)
+            .AddString(RpmTag.Packager, spec.Maintainer)
+            .AddI18nString(RpmTag.Group, Group)
+            .AddString(RpmTag.Os, "linux")
+            .AddString(RpmTag.Arch, identity.Architecture);
+        RpmScriptlets.AddTo(header, scriptlets);
+        header
+            .AddString(RpmTag.SourceRpm, $"{identity.Name}-{version}-{release}.src.rpm")
+            .AddString(RpmTag.PayloadFormat, "cpio")
+            .AddInt32(RpmTag.FileDigestAlgo, DigestAlgorithmSha256)
+            .AddString(RpmTag.Encoding, "utf-8")
+            .AddStringArray(RpmTag.PayloadDigest, [payload.CompressedSha256])
+            .AddInt32(RpmTag.PayloadDigestAlgo, DigestAlgorithmSha256)
+            .AddStringArray(RpmTag.PayloadDigestAlt, [payload.UncompressedSha256]);
+
+        if (spec.Homepage is { } url)
+        {
+            header.AddString(RpmTag.Url, url);
+        }
+
+        AddPayloadCompression(header, spec);
+        Files(spec.SourceEntries, payload.FileDigests).AddTo(header);
+        RpmDependencies.AddProvides(header, [new RpmDependency(identity.Name, RpmSense.Equal, $"{version}-{release}")]);
+        RpmDependencies.AddRequires(header, Requires(spec, scriptlets));
+        RpmChangelog.AddTo(header, [new RpmChangelogEntry(
+            RpmChangelog.DayAtNoon(spec.BuildTime),
+            $"{spec.Maintainer} - {version}-{release}",
+            $"- Packaged {spec.ModuleName} {spec.ModuleVersion} for DKMS with dkmspack {TemplateModel.ToolVersion}.")]);
+        return header.Build(RpmTag.HeaderImmutable);
+    }
+
+    /// <summary>PAYLOADCOMPRESSOR and PAYLOADFLAGS as rpmbuild writes them for w9.gzdio, w3.zstdio and w.ufdio.</summary>
+    private static void AddPayloadCompression(RpmHeaderBuilder header, PackageSpec spec)
+    {
+        int level = spec.CompressionLevel ?? Compressor.DefaultLevel(spec.Compression);
+        string flags = level.ToString(CultureInfo.InvariantCulture);
+        switch (spec.Compression)
+        {
+            case CompressionMethod.Gzip:
+                header.AddString(RpmTag.PayloadCompressor, "gzip").AddString(RpmTag.PayloadFlags, flags);
+                break;
+            case CompressionMethod.Zstd:
+                header.AddString(RpmTag.PayloadCompressor, "zstd").AddString(RpmTag.PayloadFlags, flags);
+                break;
+            default:
+                // As rpmbuild does for w.ufdio: no compressor tag. rpm then reads the payload with its gzip
+                // reader, which passes data that is not gzip through unchanged (zlib's gzread).
+                break;
+        }
+    }
+
+    /// <summary>The file table, in entry order (which is the cpio order, sorted by path).</summary>
+    private static RpmFileTable Files(IReadOnlyList<PackageEntry> entries, string[] digests)
+    {
+        var table = new RpmFileTable();
+        for (int i = 0; i < entries.Count; i++)
+        {
+            PackageEntry entry = entries[i];
+            table.Add("/" + entry.Path, FileMode(entry), entry.Kind == EntryKind.Directory ? DirectorySize : entry.Size, entry.ModifiedTime, digests[i], entry.LinkTarget ?? string.Empty);
+        }
+
+        return table;
+    }
+
+    /// <summary>Full st_mode, type bits included (FILEMODES is INT16: rpmtag.h).</summary>
+    private static ushort FileMode(PackageEntry entry) => (ushort)(entry.Permissions | entry.Kind switch
+    {
+        EntryKind.Directory => CpioNewcLayout.TypeDirectory,
+        EntryKind.Symlink => CpioNewcLayout.TypeSymlink,
+        _ => CpioNewcLayout.TypeRegular,
+    });
+
+    /// <summary>The interpreter of each scriptlet, dkms (for the package and for each scriptlet, which runs it), and the rpmlib() features used.</summary>
+    private static List<RpmDependency> Requires(PackageSpec spec, IReadOnlyList<RpmScriptlet> scriptlets) =>
+    [
+        .. RpmScriptlets.InterpreterRequires(scriptlets),
+        RpmDependency.Unversioned(DkmsPackage),
+        .. scriptlets.Select(s => RpmDependency.Unversioned(DkmsPackage, RpmScriptlets.Context(s.Kind))),
+        .. RpmLibRequirements(spec).Select(r => new RpmDependency(r.Name, RpmSense.RpmLib | RpmSense.Less | RpmSense.Equal, r.Version)),
+    ];
+
+    /// <summary>The rpmlib() features this package uses, as rpmbuild declares them (docs/rpm-format.md, "Dependencies").</summary>
+    private static IEnumerable<(string Name, string Version)> RpmLibRequirements(PackageSpec spec)
+    {
+        yield return ("rpmlib(CompressedFileNames)", "3.0.4-1");
+        yield return ("rpmlib(FileDigests)", "4.6.0-1");
+        yield return ("rpmlib(PayloadFilesHavePrefix)", "4.0-1");
+        if (spec.Compression == CompressionMethod.Zstd)
+        {
+            yield return ("rpmlib(PayloadIsZstd)", "5.4.18-1");
+        }
+    }
+
+    /// <summary>
+    /// The entries as the spec template sees them: how %install recreates each one. Every value that reaches the spec
+    /// is made inert there: rpm expands macros everywhere in a spec (a here-document too), so file contents travel
+    /// base64-encoded (no '%', no line that could start a spec section) and paths go through rpm_escape and sh_quote.
+    /// </summary>
+    private static ScriptArray SpecEntries(PackageSpec spec)
+    {
+        var array = new ScriptArray();
+        foreach (PackageEntry entry in spec.SourceEntries)
+        {
+            string relative = entry.Path.Length > spec.SourceDirectory.Length ? entry.Path[(spec.SourceDirectory.Length + 1)..] : string.Empty;
+            array.Add(new ScriptObject
+            {
+                ["path"] = entry.Path,
+                ["relative"] = relative,
+                ["kind"] = entry.Kind.ToString().ToLowerInvariant(),
+                ["mode"] = Convert.ToString(entry.Permissions, 8).PadLeft(4, '0'),
+                ["target"] = entry.LinkTarget ?? string.Empty,
+                ["generated"] = entry.Content is MemoryContent,
+                ["base64"] = entry.Content is MemoryContent memory ? Convert.ToBase64String(memory.Bytes.Span, Base64FormattingOptions.InsertLineBreaks).ReplaceLineEndings("\n") : string.Empty,
+            });
+        }
+
+        return array;
+    }
+
+    private sealed record PayloadSummary(string[] FileDigests, long UncompressedSize, string UncompressedSha256, string CompressedSha256);
+}

@@ -1,0 +1,24 @@
+using DkmsPack.Archives.Cpio;
+using DkmsPack.Model;
+
+namespace DkmsPack.Packaging.Rpm;
+
+/// <summary>
+/// The cpio newc payload as rpmbuild writes it: every entry named <c>./PATH</c>, inode numbers 1, 2, … in entry
+/// order (the same numbers as the header's FILEINODES).
+/// </summary>
+internal sealed class RpmPayloadArchive(Stream output) : IEntryArchive
+{
+    private readonly CpioNewcWriter _cpio = new(output, leaveOpen: true);
+
+    public void WriteDirectory(PackageEntry entry, int index) => _cpio.WriteDirectory("./" + entry.Path, entry.Permissions, entry.ModifiedTime, Inode(index));
+
+    public void WriteSymlink(PackageEntry entry, int index) => _cpio.WriteSymlink("./" + entry.Path, entry.LinkTarget!, entry.ModifiedTime, Inode(index));
+
+    public void WriteFile(PackageEntry entry, int index, Stream content) =>
+        _cpio.WriteFile("./" + entry.Path, entry.Permissions, entry.ModifiedTime, Inode(index), entry.Size, content);
+
+    public void Dispose() => _cpio.Dispose();
+
+    private static long Inode(int index) => index + 1L;
+}
