@@ -27,6 +27,29 @@ internal static class DkmsPackProcess
         string? umask = null)
     {
         string[] arguments = [.. args];
+        using Process process = Process.Start(StartInfo(arguments, environment, asUser, workingDirectory, umask))!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("dkmspack " + string.Join(' ', arguments) + " did not finish in 5 minutes");
+        }
+
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts dkmspack without waiting (for tests that signal it); the caller reads its redirected output.</summary>
+    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null) =>
+        Process.Start(StartInfo([.. args], environment, asUser: null, workingDirectory, umask: null))!;
+
+    private static ProcessStartInfo StartInfo(
+        string[] arguments,
+        IReadOnlyDictionary<string, string?>? environment,
+        int? asUser,
+        string? workingDirectory,
+        string? umask)
+    {
         List<string> command = [DotnetHost(), Repo.CliAssembly, .. arguments];
         if (umask is not null)
         {
@@ -75,16 +98,7 @@ internal static class DkmsPackProcess
             }
         }
 
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("dkmspack " + string.Join(' ', arguments) + " did not finish in 5 minutes");
-        }
-
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+        return start;
     }
 
     private static string DotnetHost() =>
