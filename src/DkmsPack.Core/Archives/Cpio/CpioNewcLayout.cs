@@ -3,7 +3,7 @@ namespace DkmsPack.Archives.Cpio;
 /// <summary>
 /// Byte layout of a cpio "newc" (SVR4, no CRC) entry header, as rpm reads it (lib/cpio.cc) and
 /// GNU cpio writes it with <c>-H newc</c>: a 6-byte ASCII magic followed by 13 fields of 8 hex digits.
-/// All numbers are ASCII hex, so there is no byte order. See docs/rpm-format.md.
+/// All numbers are ASCII hex, so there is no byte order. See docs/rpm-format.md, "Payload".
 /// </summary>
 internal static class CpioNewcLayout
 {

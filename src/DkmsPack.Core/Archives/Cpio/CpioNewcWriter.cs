@@ -6,16 +6,16 @@ using System.Text;
 namespace DkmsPack.Archives.Cpio;
 
 /// <summary>
-/// Writes a cpio "newc" archive (magic 070701) to a stream, one entry at a time, the way rpm's payload
-/// needs it (docs/rpm-format.md): uid/gid 0, nlink 2 for directories and 1 otherwise, checksum 0, device
-/// numbers 0, header+name and data each padded to 4 bytes. Disposing the writer appends the
-/// <c>TRAILER!!!</c> entry. The writer does no policy: names are written exactly as given (rpm wants
-/// <c>./usr/src/...</c>), in the order given.
+/// Writes a cpio "newc" archive (magic 070701) to a stream, one entry at a time, for rpm's payload
+/// (docs/rpm-format.md, "Payload"): uid/gid 0, nlink 2 for directories and 1 otherwise (rpmbuild writes 1
+/// for directories too; rpm reads neither), checksum 0, device numbers 0, header+name and data each
+/// padded to 4 bytes. Disposing the writer appends the <c>TRAILER!!!</c> entry. The writer does no
+/// policy: names are written exactly as given (rpm wants <c>./usr/src/...</c>), in the order given.
 /// </summary>
 /// <remarks>
 /// Every numeric field is 8 hex digits, so file sizes, mtimes and inode numbers must not exceed
 /// 0xFFFFFFFF: files of 4 GiB or more are out of scope and raise <see cref="ArchiveLimitException"/>
-/// before anything of the entry is written. Hard links are not supported.
+/// before anything of the entry is written (docs/rpm-format.md, "Limits"). Hard links are not supported.
 /// </remarks>
 public sealed class CpioNewcWriter : IDisposable
 {
@@ -211,7 +211,8 @@ public sealed class CpioNewcWriter : IDisposable
         }
     }
 
-    // Eight uppercase hex digits, as GNU cpio writes them ("%08X").
+    // Eight uppercase hex digits, as GNU cpio writes them ("%08X"). rpm writes lower case ("%8.8lx");
+    // both read either (docs/rpm-format.md, "Payload").
     private static void WriteHex(Span<byte> entry, int offset, long value)
     {
         uint field = checked((uint)value);

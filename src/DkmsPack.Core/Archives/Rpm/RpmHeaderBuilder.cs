@@ -6,13 +6,13 @@ using System.Text;
 namespace DkmsPack.Archives.Rpm;
 
 /// <summary>
-/// Builds one rpm header structure (the signature header or the main header; docs/rpm-format.md). Each
-/// typed adder fixes the entry's type, count and alignment together, so they cannot disagree, and
-/// refuses what rpm refuses (count 0, NUL inside strings, region tags, duplicates). <see cref="Build"/>
-/// sorts the index by tag, puts the region entry first, lays the data out in index order with only the
-/// INT16/INT32/INT64 alignment padding rpm itself would insert (rpm recomputes that packing and rejects
-/// the header unless it matches dl exactly), and ends the data with the region trailer, so the region
-/// covers the entire header (<c>ril == il &amp;&amp; rdl == dl</c>).
+/// Builds one rpm header structure (the signature header or the main header; docs/rpm-format.md,
+/// "Header structure"). Each typed adder fixes the entry's type, count and alignment together, so they
+/// cannot disagree, and refuses what rpm refuses (count 0, NUL inside strings, region tags, duplicates).
+/// <see cref="Build"/> sorts the index by tag, puts the region entry first, lays the data out in index
+/// order with only the INT16/INT32/INT64 alignment padding rpm itself would insert (rpm recomputes that
+/// packing and rejects the header unless it matches dl exactly), and ends the data with the region
+/// trailer, so the region covers the entire header (<c>ril == il &amp;&amp; rdl == dl</c>).
 /// </summary>
 /// <remarks>
 /// Integers are unsigned because rpm stores them as <c>rpm_uint32_t</c> and friends: FILEMODES values

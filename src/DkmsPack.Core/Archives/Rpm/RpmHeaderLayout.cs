@@ -2,7 +2,7 @@ namespace DkmsPack.Archives.Rpm;
 
 /// <summary>
 /// Byte layout and limits of an rpm header structure (shared by the signature and main headers;
-/// docs/rpm-format.md, rpm lib/header.cc). All integers are big-endian.
+/// docs/rpm-format.md, "Header structure"; rpm lib/header.cc). All integers are big-endian.
 /// <code>
 /// intro  : magic 8E AD E8 01 | reserved 00 00 00 00 | il (uint32) | dl (uint32)      16 bytes
 /// index  : il × { tag uint32 | type uint32 | offset int32 | count uint32 }          16 bytes each

@@ -10,11 +10,11 @@ public readonly record struct RpmHeaderEntry(RpmTag Tag, RpmTagType Type, int Of
 /// <summary>
 /// A read-only view of one serialized header (signature or main), validated with the rules rpm applies
 /// to package files (lib/header.cc hdrblobInit, hdrblobVerifyRegion, hdrblobVerifyInfo, hdrblobImport;
-/// docs/rpm-format.md): magic, size limits, a region entry first whose trailer makes the region cover the
-/// whole header (<c>ril == il &amp;&amp; rdl == dl</c>), tags at least 100 and strictly ascending, valid types
-/// and counts, alignment, data laid out in index order with exactly rpm's padding and no overlap with
-/// the trailer, and registered tag types. Meant for round-trip tests and self-checks, not for
-/// untrusted input at scale.
+/// docs/rpm-format.md, "Header structure"): magic, size limits, a region entry first whose trailer makes
+/// the region cover the whole header (<c>ril == il &amp;&amp; rdl == dl</c>), tags at least 100 and strictly
+/// ascending (stricter than rpm, which sorts on load), valid types and counts, alignment, data laid out
+/// in index order with exactly rpm's padding and no overlap with the trailer, and registered tag types.
+/// Meant for round-trip tests and self-checks, not for untrusted input at scale.
 /// </summary>
 public sealed class RpmHeaderReader
 {

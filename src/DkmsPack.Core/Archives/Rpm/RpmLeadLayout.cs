@@ -1,7 +1,7 @@
 namespace DkmsPack.Archives.Rpm;
 
 /// <summary>
-/// The 96-byte lead that starts every rpm file (docs/rpm-format.md, rpm docs/manual/format_lead.md,
+/// The 96-byte lead that starts every rpm file (docs/rpm-format.md, "Lead"; rpm docs/manual/format_lead.md,
 /// lib/rpmlead.cc). Integers are big-endian. rpm 4.14-4.19 reject a lead whose major is not 3 or 4 or
 /// whose signature type is not 5; rpm 4.20+ only check the magic. Everything else is informational.
 /// </summary>

@@ -9,10 +9,10 @@ namespace DkmsPack.Archives.Rpm;
 
 /// <summary>
 /// Writes a v4 package file: lead, signature header, zero padding to 8, main header, payload
-/// (docs/rpm-format.md). It computes the signature header itself, the set rpmbuild 4.16+ writes minus
-/// RESERVEDSPACE (docs/rpm-format.md): 62 region, 269 SHA1 and 273 SHA256 of the main header (hex
-/// STRING), 1000 SIZE (INT32, header + compressed payload), 1004 MD5 (BIN 16, header + compressed
-/// payload) and 1007 PAYLOADSIZE (INT32, uncompressed cpio).
+/// (docs/rpm-format.md, "File layout"). It computes the signature header itself, the set rpmbuild 4.16+
+/// writes minus RESERVEDSPACE (docs/rpm-format.md, "Signature header"): 62 region, 269 SHA1 and 273
+/// SHA256 of the main header (hex STRING), 1000 SIZE (INT32, header + compressed payload), 1004 MD5
+/// (BIN 16, header + compressed payload) and 1007 PAYLOADSIZE (INT32, uncompressed cpio).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -114,7 +114,8 @@ public static class RpmPackageAssembler
         uint payloadSize = CheckInt32("uncompressed payload (cpio)", uncompressedPayloadSize);
 
         // MD5 (tag 1004) covers the main header followed by the compressed payload. rpm < 4.14 and
-        // EL7 can verify only this and SHA1; newer rpm ignore both. Not used for security here.
+        // EL7 can verify only this and SHA1; rpm 4.14-4.20 still verify both, rpm 6 disables both by
+        // default (%_pkgverify_flags; docs/rpm-format.md, "Signature header"). Not used for security here.
 #pragma warning disable CA5351 // MD5 is what the format's tag 1004 is defined as; kept for EL7 compatibility.
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
 #pragma warning restore CA5351
@@ -134,7 +135,8 @@ public static class RpmPackageAssembler
         System.Diagnostics.Debug.Assert(md5Digest.Length == Md5Length, "MD5 is 16 bytes");
 
         // Types and counts must equal the main-header twins' (SHA1HEADER/SHA256HEADER s, SIGSIZE i,
-        // SIGMD5 x[16], ARCHIVESIZE i) or rpm rejects the package: docs/rpm-format.md.
+        // SIGMD5 x[16], ARCHIVESIZE i) or rpm rejects the package: docs/rpm-format.md, "Legacy signature
+        // tags in the main header".
         return new RpmHeaderBuilder()
             .AddString(RpmSignatureTag.Sha1, sha1)
             .AddString(RpmSignatureTag.Sha256, sha256)

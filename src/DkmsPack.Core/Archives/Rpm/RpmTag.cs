@@ -291,12 +291,14 @@ public enum RpmTag
 }
 
 /// <summary>
-/// Tags of the signature header (rpmtag.h <c>rpmSigTag_e</c>, docs/rpm-format.md). Below 1000 they equal
-/// their <see cref="RpmTag"/> twins; from 1000 on they reuse numbers that mean something else in the
-/// main header (1000 is NAME there), so they are typed constants rather than enum members. When rpm
-/// reads a package it copies them into the main header (SIZE to SIGSIZE 257, MD5 to SIGMD5 261,
-/// PAYLOADSIZE to ARCHIVESIZE 1046) and rejects the package if a type or count differs from the
-/// header twin's (lib/package.cc headerMergeLegacySigs, docs/rpm-format.md).
+/// Tags of the signature header (rpmtag.h <c>rpmSigTag_e</c>, docs/rpm-format.md, "Signature header").
+/// Below 1000 they equal their <see cref="RpmTag"/> twins; from 1000 on they reuse numbers that mean
+/// something else in the main header (1000 is NAME there), so they are typed constants rather than enum
+/// members. When rpm reads a package it copies them into the main header (SIZE to SIGSIZE 257, MD5 to
+/// SIGMD5 261, PAYLOADSIZE to ARCHIVESIZE 1046) and, since rpm 4.16.1.3/4.17, rejects the package if a
+/// type or count differs from the header twin's registered one, or if the main header already has the
+/// twin (lib/package.cc headerMergeLegacySigs; docs/rpm-format.md, "Legacy signature tags in the main
+/// header").
 /// </summary>
 public static class RpmSignatureTag
 {

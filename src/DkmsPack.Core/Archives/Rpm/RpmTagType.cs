@@ -1,6 +1,8 @@
 namespace DkmsPack.Archives.Rpm;
 
-/// <summary>Data types of header entries (rpmtag.h <c>rpmTagType_e</c>, docs/rpm-format.md).</summary>
+/// <summary>
+/// Data types of header entries (rpmtag.h <c>rpmTagType_e</c>, docs/rpm-format.md, "Header structure").
+/// </summary>
 // CA1720: the members are rpm's own type names (RPM_INT32_TYPE, RPM_STRING_TYPE...), kept on purpose.
 #pragma warning disable CA1720
 public enum RpmTagType

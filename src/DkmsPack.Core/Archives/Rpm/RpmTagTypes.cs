@@ -1,10 +1,12 @@
 namespace DkmsPack.Archives.Rpm;
 
 /// <summary>
-/// The registered type of each known tag. rpm &gt;= 4.15 rejects a main header whose known tags carry
-/// another type (hdrchkTagType in lib/header.cc; the string types are interchangeable for string
-/// tags), and rejects a package whose signature tags differ in type or count from their main-header
-/// twins (headerMergeLegacySigs, docs/rpm-format.md). The builder checks both before writing.
+/// The registered type of each known tag. rpm &gt;= 4.15 (and 4.14.2) rejects a main header whose known
+/// tags carry another type (hdrchkTagType in lib/header.cc; the string types are interchangeable for
+/// string tags; docs/rpm-format.md, "Header structure"), and rpm &gt;= 4.16.1.3 rejects a package whose
+/// signature tags differ in type or count from their main-header twins' registered ones
+/// (headerMergeLegacySigs; docs/rpm-format.md, "Legacy signature tags in the main header"). The builder
+/// checks both before writing.
 /// </summary>
 internal static class RpmTagTypes
 {
