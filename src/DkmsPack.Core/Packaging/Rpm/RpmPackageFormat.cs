@@ -13,7 +13,7 @@ using Scriban.Runtime;
 namespace DkmsPack.Packaging.Rpm;
 
 /// <summary>
-/// A binary RPM v4 package (rpm docs/manual/format_v4.md; docs/rpm-format.md): lead, signature header, main header,
+/// A binary RPM v4 package (rpm docs/manual/format_v4.md; docs/rpm-format.md, "File layout"): lead, signature header, main header,
 /// compressed cpio. The payload is finished and measured first in a scratch file, because the headers before it hold
 /// its digests and sizes; then <see cref="RpmPackageAssembler"/> writes the whole file. With the spec option the
 /// format also writes the rendered spec that builds the same package with rpmbuild.
@@ -249,6 +249,19 @@ public sealed class RpmPackageFormat : IPackageFormat
         if (spec.Compression == CompressionMethod.Zstd)
         {
             yield return ("rpmlib(PayloadIsZstd)", "5.4.18-1");
+        }
+
+        // rpmbuild declares these when a dependency's version (the package's own Provides included) holds the
+        // character: rpm before 4.10 / 4.15 would compare such versions wrongly (build/pack.cc, haveCharInDep).
+        string version = RpmNames.Version(spec) + "-" + RpmNames.Release(spec);
+        if (version.Contains('~', StringComparison.Ordinal))
+        {
+            yield return ("rpmlib(TildeInVersions)", "4.10.0-1");
+        }
+
+        if (version.Contains('^', StringComparison.Ordinal))
+        {
+            yield return ("rpmlib(CaretInVersions)", "4.15.0-1");
         }
     }
 

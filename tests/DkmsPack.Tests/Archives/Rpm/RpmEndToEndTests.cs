@@ -186,7 +186,7 @@ public class RpmEndToEndTests
         Assert.Equal(new ushort[] { 0x41ED, 0x81A4, 0x81A4, 0x81ED, 0xA1FF }, rpm.Header.GetInt16Array(RpmTag.FileModes));
         Assert.Equal(["/usr/src/", "/usr/src/hello-1.0/"], rpm.Header.GetStringArray(RpmTag.DirNames));
         Assert.Equal([0u, 1u, 1u, 1u, 1u], rpm.Header.GetInt32Array(RpmTag.DirIndexes));
-        Assert.False(rpm.Header.Contains(RpmTag.ArchiveSize)); // it lives in the signature header (docs/rpm-format.md)
+        Assert.False(rpm.Header.Contains(RpmTag.ArchiveSize)); // it lives in the signature header (docs/rpm-format.md, "Legacy signature tags in the main header")
     }
 
     [Fact]

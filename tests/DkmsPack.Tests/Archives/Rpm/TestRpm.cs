@@ -24,17 +24,15 @@ internal sealed record TestRpmResult(string PackagePath, byte[] MainHeader, stri
 
 /// <summary>
 /// Assembles a minimal noarch DKMS-style package with the archive layer alone, the way the real packager
-/// will: the tag set of docs/rpm-format.md and the two-phase write documented on
+/// will: the tag set of docs/rpm-format.md ("Main header tags"), the archive layer's file table, dependencies and changelog, and the two-phase write documented on
 /// <see cref="RpmPackageAssembler"/>. Test support only; the policy (names, flags) lives in Packaging.
 /// </summary>
 internal static class TestRpm
 {
     public const uint BuildTime = 1_700_000_000;
     public const uint DigestAlgoSha256 = 8;     // PGPHASHALGO_SHA256
-    public const uint SenseEqual = 0x8;         // RPMSENSE_EQUAL
-    public const uint SenseRpmLib = 0x0100000A; // RPMSENSE_RPMLIB | LESS | EQUAL (docs/rpm-format.md)
-    public const uint VerifyAll = 0xFFFFFFFF;   // RPMVERIFY_ALL
-    public const int DirectorySize = 4096;      // what rpmbuild records for a directory's st_size
+    public const uint SenseRpmLib = RpmSense.RpmLib | RpmSense.Less | RpmSense.Equal; // docs/rpm-format.md, "Dependencies"
+    public const int DirectorySize = 0;         // what rpmbuild records for a directory's st_size since rpm 4.14
 
     private const int TypeDirectory = 0x4000; // S_IFDIR
     private const int TypeRegular = 0x8000;   // S_IFREG
@@ -93,33 +91,21 @@ internal static class TestRpm
 
     private static byte[] MainHeader(string name, string version, string release, TestRpmEntry[] files, string payloadDigest, string payloadDigestAlt)
     {
-        var dirNames = new List<string>();
-        var dirIndexes = new List<uint>();
-        var baseNames = new List<string>();
+        // The same file table as the real packager's (RpmFileTable), fed from the test entries.
+        var table = new RpmFileTable();
+        long installedSize = 0;
         foreach (TestRpmEntry f in files)
         {
-            string full = "/" + f.Path;
-            int slash = full.LastIndexOf('/');
-            string dir = full[..(slash + 1)];
-            int index = dirNames.IndexOf(dir);
-            if (index < 0)
-            {
-                index = dirNames.Count;
-                dirNames.Add(dir);
-            }
-
-            dirIndexes.Add((uint)index);
-            baseNames.Add(full[(slash + 1)..]);
+            long size = f.Content?.Length ?? (f.LinkTarget is { } t ? System.Text.Encoding.UTF8.GetByteCount(t) : DirectorySize);
+            installedSize += f.IsDirectory ? 0 : size;
+            int type = f.IsDirectory ? TypeDirectory : f.LinkTarget is null ? TypeRegular : TypeSymlink;
+            string digest = f.Content is null ? string.Empty : Convert.ToHexStringLower(SHA256.HashData(f.Content));
+            table.Add("/" + f.Path, (ushort)(type | f.Permissions), size, BuildTime, digest, f.LinkTarget ?? string.Empty);
         }
 
-        uint[] sizes = [.. files.Select(f => (uint)(f.Content?.Length ?? (f.LinkTarget is { } t ? System.Text.Encoding.UTF8.GetByteCount(t) : DirectorySize)))];
-        ushort[] modes = [.. files.Select(f => (ushort)((f.IsDirectory ? TypeDirectory : f.LinkTarget is null ? TypeRegular : TypeSymlink) | f.Permissions))];
-        string[] digests = [.. files.Select(f => f.Content is null ? string.Empty : Convert.ToHexStringLower(SHA256.HashData(f.Content)))];
-        uint installedSize = (uint)files.Where(f => !f.IsDirectory).Sum(f => (long)sizes[Array.IndexOf(files, f)]);
         string evr = $"{version}-{release}";
         string packager = "dkmspack tests <tests@example.invalid>";
-
-        return new RpmHeaderBuilder()
+        var header = new RpmHeaderBuilder()
             .AddStringArray(RpmTag.HeaderI18nTable, ["C"])
             .AddString(RpmTag.Name, name)
             .AddString(RpmTag.Version, version)
@@ -128,39 +114,14 @@ internal static class TestRpm
             .AddI18nString(RpmTag.Description, "The hello kernel module, built by DKMS.")
             .AddInt32(RpmTag.BuildTime, BuildTime)
             .AddString(RpmTag.BuildHost, "localhost")
-            .AddInt32(RpmTag.Size, installedSize)
+            .AddInt32(RpmTag.Size, checked((uint)installedSize))
             .AddString(RpmTag.License, "GPL-2.0-only")
             .AddString(RpmTag.Packager, packager)
             .AddI18nString(RpmTag.Group, "System Environment/Kernel")
             .AddString(RpmTag.Url, "https://example.invalid/hello")
             .AddString(RpmTag.Os, "linux")
             .AddString(RpmTag.Arch, "noarch")
-            .AddInt32Array(RpmTag.FileSizes, sizes)
-            .AddInt16Array(RpmTag.FileModes, modes) // INT16: rpmtag.h h[]
-            .AddInt16Array(RpmTag.FileRdevs, new ushort[files.Length])
-            .AddInt32Array(RpmTag.FileMtimes, [.. files.Select(_ => BuildTime)])
-            .AddStringArray(RpmTag.FileDigests, digests)
-            .AddStringArray(RpmTag.FileLinkTos, [.. files.Select(f => f.LinkTarget ?? string.Empty)])
-            .AddInt32Array(RpmTag.FileFlags, new uint[files.Length])
-            .AddStringArray(RpmTag.FileUserName, [.. files.Select(_ => "root")])
-            .AddStringArray(RpmTag.FileGroupName, [.. files.Select(_ => "root")])
             .AddString(RpmTag.SourceRpm, $"{name}-{evr}.src.rpm")
-            .AddInt32Array(RpmTag.FileVerifyFlags, [.. files.Select(_ => VerifyAll)])
-            .AddStringArray(RpmTag.ProvideName, [name])
-            .AddInt32Array(RpmTag.ProvideFlags, [SenseEqual])
-            .AddStringArray(RpmTag.ProvideVersion, [evr])
-            .AddStringArray(RpmTag.RequireName, ["rpmlib(CompressedFileNames)", "rpmlib(FileDigests)", "rpmlib(PayloadFilesHavePrefix)"])
-            .AddInt32Array(RpmTag.RequireFlags, [SenseRpmLib, SenseRpmLib, SenseRpmLib])
-            .AddStringArray(RpmTag.RequireVersion, ["3.0.4-1", "4.6.0-1", "4.0-1"])
-            .AddInt32Array(RpmTag.ChangelogTime, [BuildTime])
-            .AddStringArray(RpmTag.ChangelogName, [$"{packager} - {evr}"])
-            .AddStringArray(RpmTag.ChangelogText, ["- Initial package"])
-            .AddInt32Array(RpmTag.FileDevices, [.. files.Select(_ => 1u)])
-            .AddInt32Array(RpmTag.FileInodes, [.. files.Select((_, i) => (uint)(i + 1))])
-            .AddStringArray(RpmTag.FileLangs, [.. files.Select(_ => string.Empty)])
-            .AddInt32Array(RpmTag.DirIndexes, dirIndexes)
-            .AddStringArray(RpmTag.BaseNames, baseNames)
-            .AddStringArray(RpmTag.DirNames, dirNames)
             .AddString(RpmTag.PayloadFormat, "cpio")
             .AddString(RpmTag.PayloadCompressor, "gzip")
             .AddString(RpmTag.PayloadFlags, "9")
@@ -168,7 +129,15 @@ internal static class TestRpm
             .AddString(RpmTag.Encoding, "utf-8")
             .AddStringArray(RpmTag.PayloadDigest, [payloadDigest])
             .AddInt32(RpmTag.PayloadDigestAlgo, DigestAlgoSha256)
-            .AddStringArray(RpmTag.PayloadDigestAlt, [payloadDigestAlt])
-            .Build(RpmTag.HeaderImmutable);
+            .AddStringArray(RpmTag.PayloadDigestAlt, [payloadDigestAlt]);
+        table.AddTo(header);
+        RpmDependencies.AddProvides(header, [new RpmDependency(name, RpmSense.Equal, evr)]);
+        RpmDependencies.AddRequires(header, [
+            new RpmDependency("rpmlib(CompressedFileNames)", SenseRpmLib, "3.0.4-1"),
+            new RpmDependency("rpmlib(FileDigests)", SenseRpmLib, "4.6.0-1"),
+            new RpmDependency("rpmlib(PayloadFilesHavePrefix)", SenseRpmLib, "4.0-1"),
+        ]);
+        RpmChangelog.AddTo(header, [new RpmChangelogEntry(BuildTime, $"{packager} - {evr}", "- Initial package")]);
+        return header.Build(RpmTag.HeaderImmutable);
     }
 }
