@@ -102,7 +102,7 @@ public class RpmEndToEndTests
         string Sha(string s) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(s)));
         Assert.Equal(
             [
-                "drwxr-xr-x root:root 4096 /usr/src/hello-1.0  ",
+                "drwxr-xr-x root:root 0 /usr/src/hello-1.0  ",
                 $"-rw-r--r-- root:root 17 /usr/src/hello-1.0/Makefile {Sha("obj-m := hello.o\n")} ",
                 $"-rw-r--r-- root:root {DkmsConf.Length} /usr/src/hello-1.0/dkms.conf {Sha(DkmsConf)} ",
                 $"-rwxr-xr-x root:root {HelloC.Length} /usr/src/hello-1.0/hello.c {Sha(HelloC)} ",
