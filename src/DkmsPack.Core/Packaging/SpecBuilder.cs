@@ -84,7 +84,7 @@ public static class SpecBuilder
             Description = request.Description is { } description ? Paragraphs(description) : DefaultDescription(conf.PackageName, modules),
             License = SingleLine(license, "license"),
             Copyright = SingleLine(request.Copyright ?? (found.CopyrightHolders.Count > 0 ? string.Join("; ", found.CopyrightHolders) : maintainer), "copyright"),
-            Homepage = request.Homepage is null ? null : SingleLine(request.Homepage, "homepage"),
+            Homepage = request.Homepage is null ? null : Url(request.Homepage),
             UsesBuildExclusiveConfig = conf.UsesBuildExclusiveConfig,
             AutoInstall = conf.AutoInstall,
             SourceEntries = entries,
@@ -200,6 +200,15 @@ public static class SpecBuilder
         }
 
         return text;
+    }
+
+    /// <summary>A homepage is one token: Debian's Homepage field and RPM's URL tag take a URL, with no spaces.</summary>
+    private static string Url(string value)
+    {
+        string url = SingleLine(value, "homepage");
+        return url.Any(char.IsWhiteSpace)
+            ? throw DkmsPackException.Options($"{OptionRef.To("homepage")} \"{value}\" is not a URL: it holds spaces", "percent-encode them as %20")
+            : url;
     }
 
     /// <summary>Control fields and RPM tags are line-based: a newline in a value would inject fields.</summary>
