@@ -12,31 +12,19 @@ namespace DkmsPack.Tests.Source;
 /// user's patterns. Judged by dpkg-deb's listing where the CLI can reach the rule, by the scan's entries where only
 /// <see cref="ExclusionRules.ForTree(string, string, IReadOnlyList{string})"/> can (until the CLI passes --exclude).
 /// </summary>
-public sealed class ExclusionTests : IDisposable
+public sealed class ExclusionTests : ModuleTreeTest
 {
     private const string Install = "usr/src/apple-gmux-0.1";
-
-    private readonly TempDirectory _temp = new();
-    private readonly string _tree;
-
-    public ExclusionTests()
-    {
-        _tree = _temp.CopyTree(Repo.Example("apple-gmux-0.1"), "tree");
-    }
-
-    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void ScratchFilesOfAKilledRun_AreNeverPackaged_AtAnyDepth()
     {
-        Directory.CreateDirectory(Path.Combine(_tree, ".dkmspack-scratch-1234"));
-        File.WriteAllText(Path.Combine(_tree, ".dkmspack-scratch-1234", "data.tar"), "half a package");
-        Directory.CreateDirectory(Path.Combine(_tree, "sub"));
-        File.WriteAllText(Path.Combine(_tree, "sub", ".dkmspack-left.tmp"), "x");
-        File.WriteAllText(Path.Combine(_tree, "sub", "kept.c"), "int x;\n");
-        string output = _temp.Combine("out");
-
-        string deb = AssertOnePackage(Package("mkdeb", _tree, output), output);
+        Directory.CreateDirectory(Path.Combine(Tree, ".dkmspack-scratch-1234"));
+        File.WriteAllText(Path.Combine(Tree, ".dkmspack-scratch-1234", "data.tar"), "half a package");
+        Directory.CreateDirectory(Path.Combine(Tree, "sub"));
+        File.WriteAllText(Path.Combine(Tree, "sub", ".dkmspack-left.tmp"), "x");
+        File.WriteAllText(Path.Combine(Tree, "sub", "kept.c"), "int x;\n");
+        string deb = AssertOnePackage(Package("mkdeb", Tree, Output), Output);
 
         string[] listing = DebListing(deb);
         Assert.DoesNotContain(listing, l => l.Contains(ExclusionRules.ScratchPrefix, StringComparison.Ordinal));
@@ -47,15 +35,15 @@ public sealed class ExclusionTests : IDisposable
     public void OutputDirectoryInsideTheTree_ReachedThroughASymlink_IsNotPackaged()
     {
         // -o names a link outside the tree; its target is tree/dist, which holds the package of the first run.
-        string dist = Path.Combine(_tree, "dist");
+        string dist = Path.Combine(Tree, "dist");
         Directory.CreateDirectory(dist);
-        string link = _temp.Combine("dist-link");
+        string link = Temp.Combine("dist-link");
         Directory.CreateSymbolicLink(link, dist);
-        AssertOnePackage(Package("mkdeb", _tree, link), dist);
+        AssertOnePackage(Package("mkdeb", Tree, link), dist);
         File.WriteAllText(Path.Combine(dist, "notes.txt"), "an earlier run's leftovers");
 
         string deb = Directory.GetFiles(dist, "*.deb").Single();
-        var second = Package("mkdeb", _tree, link);
+        var second = Package("mkdeb", Tree, link);
 
         Assert.True(second.ExitCode == 0, second.StdErr);
         Assert.DoesNotContain(DebListing(deb), l => l.Contains("/dist", StringComparison.Ordinal));
@@ -64,10 +52,10 @@ public sealed class ExclusionTests : IDisposable
     [Fact]
     public void OutputDirectoryInsideTheTree_ByPath_IsStillNotPackaged()
     {
-        string dist = Path.Combine(_tree, "dist");
-        AssertOnePackage(Package("mkdeb", _tree, dist), dist);
+        string dist = Path.Combine(Tree, "dist");
+        AssertOnePackage(Package("mkdeb", Tree, dist), dist);
 
-        var second = Package("mkdeb", _tree, dist);
+        var second = Package("mkdeb", Tree, dist);
 
         Assert.True(second.ExitCode == 0, second.StdErr);
         Assert.DoesNotContain(DebListing(Directory.GetFiles(dist).Single()), l => l.Contains("/dist", StringComparison.Ordinal));
@@ -76,7 +64,7 @@ public sealed class ExclusionTests : IDisposable
     [Fact]
     public void ExcludeGlobs_LeaveOutWhatTheyMatch_AndTheFifoIsNeverTouched()
     {
-        RealTool.RunChecked("mkfifo", Path.Combine(_tree, "pipe"));
+        RealTool.RunChecked("mkfifo", Path.Combine(Tree, "pipe"));
         Build("doc/a.md", "doc/b.txt", "src/x.c", "src/gen/y.c", "src/gen/deep/z.c", "tools/build.sh", "tools.txt", "README");
 
         List<PackageEntry> entries = Scan("pipe", "*.md", "src/gen/**", "/tools/", "README");
@@ -109,7 +97,7 @@ public sealed class ExclusionTests : IDisposable
     [InlineData("[z-a]")]
     public void InvalidGlob_IsAnOptionError_NamingIt(string glob)
     {
-        var error = Assert.ThrowsAny<DkmsPackException>(() => ExclusionRules.ForTree(_tree, _temp.Combine("out"), [glob]));
+        var error = Assert.ThrowsAny<DkmsPackException>(() => ExclusionRules.ForTree(Tree, Output, [glob]));
 
         Assert.Equal(ExitCode.InvalidOptions, error.ExitCode);
         Diagnostic diagnostic = Assert.Single(error.Diagnostics);
@@ -121,7 +109,7 @@ public sealed class ExclusionTests : IDisposable
     {
         foreach (string path in paths)
         {
-            string full = Path.Combine(_tree, path);
+            string full = Path.Combine(Tree, path);
             if (path.EndsWith('/'))
             {
                 Directory.CreateDirectory(full);
@@ -135,5 +123,5 @@ public sealed class ExclusionTests : IDisposable
     }
 
     private List<PackageEntry> Scan(params string[] globs) =>
-        SourceTree.Scan(_tree, Install, null, 0, ExclusionRules.ForTree(_tree, _temp.Combine("out"), globs), new Dictionary<string, IEntryContent>());
+        SourceTree.Scan(Tree, Install, null, 0, ExclusionRules.ForTree(Tree, Output, globs), new Dictionary<string, IEntryContent>());
 }

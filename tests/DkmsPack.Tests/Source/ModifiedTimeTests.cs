@@ -9,21 +9,9 @@ namespace DkmsPack.Tests.Source;
 /// One mtime rule for every format, applied by the scan before anything is written: after SOURCE_DATE_EPOCH has
 /// lowered later times, an mtime must lie between 1970 and 2106-02-07 (cpio's and RPM's 32 bits).
 /// </summary>
-public sealed class ModifiedTimeTests : IDisposable
+public sealed class ModifiedTimeTests : ModuleTreeTest
 {
     private const long SourceDateEpoch = 1767225600; // 2026-01-01 00:00:00 UTC
-
-    private readonly TempDirectory _temp = new();
-    private readonly string _tree;
-    private readonly string _output;
-
-    public ModifiedTimeTests()
-    {
-        _tree = _temp.CopyTree(Repo.Example("apple-gmux-0.1"), "tree");
-        _output = _temp.Combine("out");
-    }
-
-    public void Dispose() => _temp.Dispose();
 
     [Theory]
     [InlineData("mkdeb", 1960, "before 1970")]
@@ -33,10 +21,10 @@ public sealed class ModifiedTimeTests : IDisposable
     [InlineData("mkdeb", 2300, "after 2106-02-07 06:28:15 UTC")] // past tar's octal too
     public void FileOutsideTheRange_IsRefusedTheSameForEveryFormat(string command, int year, string expected)
     {
-        string file = Path.Combine(_tree, "Makefile");
+        string file = Path.Combine(Tree, "Makefile");
         File.SetLastWriteTimeUtc(file, new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc));
 
-        var result = Package(command, _tree, _output);
+        var result = Package(command, Tree, Output);
 
         AssertTreeError(result, file, $"{year}-01-01 00:00:00 UTC", expected, "touch it");
         if (year > 2106)
@@ -44,32 +32,32 @@ public sealed class ModifiedTimeTests : IDisposable
             Assert.Contains("or set SOURCE_DATE_EPOCH", result.StdErr, StringComparison.Ordinal);
         }
 
-        AssertNothingWritten(_output);
+        AssertNothingWritten(Output);
     }
 
     [Fact]
     public void SymlinkAndDirectoryTimes_AreCheckedToo()
     {
-        string directory = Path.Combine(_tree, "old");
+        string directory = Path.Combine(Tree, "old");
         Directory.CreateDirectory(directory);
         string link = Path.Combine(directory, "link");
         File.CreateSymbolicLink(link, "../Makefile");
         RealTool.RunChecked("touch", "-h", "-d", "1969-07-20 20:17:40 UTC", link);
 
-        AssertTreeError(Package("mkdeb", _tree, _output), link, "1969-07-20 20:17:40 UTC", "touch -h it");
+        AssertTreeError(Package("mkdeb", Tree, Output), link, "1969-07-20 20:17:40 UTC", "touch -h it");
 
         File.Delete(link);
         Directory.SetLastWriteTimeUtc(directory, new DateTime(1969, 7, 20, 0, 0, 0, DateTimeKind.Utc));
-        AssertTreeError(Package("mkdeb", _tree, _output), directory, "before 1970");
-        AssertNothingWritten(_output);
+        AssertTreeError(Package("mkdeb", Tree, Output), directory, "before 1970");
+        AssertNothingWritten(Output);
     }
 
     [Fact]
     public void FutureFile_WithSourceDateEpoch_IsLoweredToIt_InTheDeb()
     {
-        File.SetLastWriteTimeUtc(Path.Combine(_tree, "Makefile"), new DateTime(2300, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        File.SetLastWriteTimeUtc(Path.Combine(Tree, "Makefile"), new DateTime(2300, 1, 1, 0, 0, 0, DateTimeKind.Utc));
 
-        string deb = AssertOnePackage(Package("mkdeb", _tree, _output, Epoch()), _output);
+        string deb = AssertOnePackage(Package("mkdeb", Tree, Output, Epoch()), Output);
 
         string makefile = Assert.Single(DebListing(deb), l => l.EndsWith("/Makefile", StringComparison.Ordinal));
         Assert.Contains(" 2026-01-01 00:00 ", makefile, StringComparison.Ordinal);
@@ -78,9 +66,9 @@ public sealed class ModifiedTimeTests : IDisposable
     [Fact]
     public void FutureFile_WithSourceDateEpoch_IsLoweredToIt_InTheRpm()
     {
-        File.SetLastWriteTimeUtc(Path.Combine(_tree, "Makefile"), new DateTime(2200, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        File.SetLastWriteTimeUtc(Path.Combine(Tree, "Makefile"), new DateTime(2200, 1, 1, 0, 0, 0, DateTimeKind.Utc));
 
-        string rpm = AssertOnePackage(Package("mkrpm", _tree, _output, Epoch()), _output);
+        string rpm = AssertOnePackage(Package("mkrpm", Tree, Output, Epoch()), Output);
 
         string[] times = RealTool.RunChecked("rpm", "-qp", "--qf", "[%{FILEMTIMES} %{FILENAMES}\n]", rpm).TrimEnd('\n').Split('\n');
         string makefile = Assert.Single(times, l => l.EndsWith("/Makefile", StringComparison.Ordinal));

@@ -45,3 +45,27 @@ internal static class TreeTestSupport
     public static void Shell(string directory, string script) =>
         RealTool.RunChecked(new RealToolOptions(WorkingDirectory: directory), "sh", "-c", script);
 }
+
+/// <summary>A copy of the example module to spoil, and an output directory beside it; both deleted after the test.</summary>
+public abstract class ModuleTreeTest : IDisposable
+{
+    private protected ModuleTreeTest()
+    {
+        Temp = new TempDirectory();
+        Tree = Temp.CopyTree(Repo.Example("apple-gmux-0.1"), "tree");
+        Output = Temp.Combine("out");
+    }
+
+    private protected TempDirectory Temp { get; }
+
+    /// <summary>The module tree (apple-gmux 0.1: dkms.conf, Makefile, apple-gmux.c).</summary>
+    protected string Tree { get; }
+
+    protected string Output { get; }
+
+    public void Dispose()
+    {
+        Temp.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
