@@ -66,6 +66,49 @@ public sealed class TarLimitsTests : IDisposable
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(mtime), reader.GetNextEntry()!.ModificationTime);
     }
 
+    [Theory]
+    [InlineData(1L << 33)]
+    [InlineData(15_000_000_000L)] // 2445: still within what ext4 can store
+    public void MtimeInBase256_IsReadByDpkgsOwnTarReader(long mtime)
+    {
+        // dpkg unpacks data.tar with lib/dpkg/tarfn.c, not GNU tar: unpacking into a private --root (its own
+        // database, nothing on the machine) is the way to ask it.
+        string dpkg = RealTool.Require("dpkg");
+        if (Environment.UserName != "root")
+        {
+            SystemPackages.SkipOrFail("dpkg unpacks as root:root, which needs root");
+        }
+
+        string root = _temp.Combine("root");
+        foreach (string directory in (string[])["var/lib/dpkg/info", "var/lib/dpkg/updates"])
+        {
+            Directory.CreateDirectory(Path.Combine(root, directory));
+        }
+
+        File.WriteAllText(Path.Combine(root, "var/lib/dpkg/status"), string.Empty);
+        File.WriteAllText(Path.Combine(root, "var/lib/dpkg/available"), string.Empty);
+        string deb = _temp.Combine("far-future.deb");
+        using (FileStream file = File.Create(deb))
+        using (var ar = new DkmsPack.Archives.Ar.ArWriter(file))
+        {
+            ar.WriteMember("debian-binary", Time, "2.0\n"u8);
+            ar.WriteMember("control.tar", Time, Write(t =>
+            {
+                t.WriteDirectory("./", 0b111_101_101, Time);
+                t.WriteFile("./control", Regular, Time, "Package: far-future\nVersion: 1\nArchitecture: all\nMaintainer: T <t@example.org>\nDescription: base-256 mtime\n"u8);
+            }));
+            ar.WriteMember("data.tar", Time, Write(t =>
+            {
+                t.WriteDirectory("./", 0b111_101_101, Time);
+                t.WriteFile("./far-future", Regular, mtime, "x\n"u8);
+            }));
+        }
+
+        RealTool.RunChecked(dpkg, $"--root={root}", "--force-not-root", "--force-script-chrootless", "--unpack", deb);
+
+        Assert.Equal(mtime, new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(root, "far-future"))).ToUnixTimeSeconds());
+    }
+
     [Fact]
     public void LongLinkRecord_ComesBeforeLongNameRecord_AsGnuTarWritesThem()
     {
