@@ -54,6 +54,9 @@ public static partial class FileStatusReader
     private const int TypeSocket = 0xC000;
     private const int PermissionMask = 0xFFF;
 
+    /// <summary>Linux's PATH_MAX (linux/limits.h): the longest path, its NUL included, a system call accepts.</summary>
+    public const int PathMax = 4096;
+
     private const int ErrNoEntry = 2;
     private const int ErrNotDirectory = 20;
 
@@ -85,7 +88,69 @@ public static partial class FileStatusReader
         // The fields are in the machine's own byte order.
         int mode = MemoryMarshal.Read<ushort>(buffer[ModeOffset..]);
         ulong device = ((ulong)Read32(buffer, DeviceMajorOffset) << 32) | Read32(buffer, DeviceMinorOffset);
-        return new FileStatus(KindOf(mode), mode & PermissionMask, (long)Read64(buffer, SizeOffset), (long)Read64(buffer, ModifiedSecondsOffset), device, Read64(buffer, InodeOffset));
+        // stx_size is a u64 that never exceeds off_t; stx_mtime.tv_sec is an s64, negative before 1970
+        // (read as unsigned, a checked cast would throw on exactly the dates the scan must report).
+        return new FileStatus(KindOf(mode), mode & PermissionMask, MemoryMarshal.Read<long>(buffer[SizeOffset..]), MemoryMarshal.Read<long>(buffer[ModifiedSecondsOffset..]), device, Read64(buffer, InodeOffset));
+    }
+
+    /// <summary>
+    /// The target of the symlink <paramref name="path"/> as the bytes readlink(2) returns: Linux stores any bytes
+    /// but NUL, and .NET's <see cref="FileSystemInfo.LinkTarget"/> would silently turn bytes that are not UTF-8 into U+FFFD.
+    /// </summary>
+    /// <exception cref="IOException">readlink(2) failed (the path is not a symlink, or cannot be read).</exception>
+    public static byte[] ReadLink(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!OperatingSystem.IsLinux())
+        {
+            string target = new FileInfo(path).LinkTarget ?? throw new IOException("not a symbolic link");
+            return System.Text.Encoding.UTF8.GetBytes(target);
+        }
+
+        // A target is at most PATH_MAX - 1 bytes; readlink(2) does not NUL-terminate, so one spare byte tells truncation.
+        Span<byte> buffer = stackalloc byte[PathMax + 1];
+        nint length = NativeReadLink(path, ref MemoryMarshal.GetReference(buffer), buffer.Length);
+        if (length < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"cannot read the link's target (errno {errno})", errno);
+        }
+
+        if (length > PathMax)
+        {
+            throw new IOException("the link's target is longer than PATH_MAX");
+        }
+
+        return buffer[..(int)length].ToArray();
+    }
+
+    /// <summary>
+    /// The absolute path of <paramref name="path"/> with every symlink resolved (realpath(3)), or null when it does
+    /// not exist. Used to find the name under which a directory reached through symlinks appears in its real parent.
+    /// </summary>
+    public static string? RealPath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!OperatingSystem.IsLinux())
+        {
+            var directory = new DirectoryInfo(path);
+            return directory.Exists ? Path.GetFullPath((directory.ResolveLinkTarget(returnFinalTarget: true) ?? directory).FullName) : null;
+        }
+
+        nint result = NativeRealPath(path, 0);
+        if (result == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Marshal.PtrToStringUTF8(result);
+        }
+        finally
+        {
+            NativeFree(result);
+        }
     }
 
     private static uint Read32(ReadOnlySpan<byte> buffer, int offset) => MemoryMarshal.Read<uint>(buffer[offset..]);
@@ -125,4 +190,13 @@ public static partial class FileStatusReader
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int NativeStatx(int directoryFd, string path, int flags, uint mask, ref byte buffer);
+
+    [LibraryImport("libc", EntryPoint = "readlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint NativeReadLink(string path, ref byte buffer, nint size);
+
+    [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint NativeRealPath(string path, nint resolved);
+
+    [LibraryImport("libc", EntryPoint = "free")]
+    private static partial void NativeFree(nint pointer);
 }

@@ -1,8 +1,10 @@
+using DkmsPack.IO;
+
 namespace DkmsPack.Source;
 
 /// <summary>
-/// What dkmspack leaves out of a module tree by default: version-control and CI metadata, editor leftovers and
-/// kbuild's own outputs (a .ko in an Architecture: all / noarch package is wrong, and DKMS rebuilds them).
+/// What dkmspack leaves out of a module tree: by default version-control and CI metadata, editor leftovers,
+/// dkmspack's own scratch files and kbuild's outputs (a .ko in an Architecture: all / noarch package is wrong, and DKMS rebuilds them).
 /// </summary>
 public static class ExclusionRules
 {
@@ -15,22 +17,61 @@ public static class ExclusionRules
     private static readonly string[] s_excludedSuffixes = [".o", ".ko", ".mod", ".mod.c", ".mod.o", ".cmd", ".swp", ".swo", "~"];
 
     /// <summary>
-    /// The rules for one build: the defaults, plus the output directory when it lies inside the tree
-    /// (<c>dkmspack build . -o dist/</c> must not package dist/ and the packages of earlier runs).
+    /// The prefix of every scratch file and directory of dkmspack's output transaction. Such names are never
+    /// packaged, wherever they are in the tree: a run killed before it could clean up leaves them behind.
     /// </summary>
-    public static Func<string, bool> ForTree(string root, string outputDirectory)
+    public const string ScratchPrefix = ".dkmspack-";
+
+    /// <summary>The rules for one build with no <c>--exclude</c> patterns; see the three-argument overload.</summary>
+    public static Func<string, bool> ForTree(string root, string outputDirectory) => ForTree(root, outputDirectory, []);
+
+    /// <summary>
+    /// The rules for one build: the defaults, the output directory when it lies inside the tree
+    /// (<c>dkmspack build . -o dist/</c> must not package dist/ and the packages of earlier runs), and the
+    /// user's patterns (see <see cref="ExcludeGlob"/>). The output directory is recognised both by its path and by
+    /// its identity (device and inode), so an <c>-o</c> that reaches into the tree through a symlink is left out too.
+    /// </summary>
+    /// <param name="root">The module tree.</param>
+    /// <param name="outputDirectory">Where the packages go; it need not exist yet.</param>
+    /// <param name="excludeGlobs">The user's patterns, matched against paths relative to <paramref name="root"/>.</param>
+    /// <exception cref="DkmsPackException">A pattern is not valid (an option error, exit 1).</exception>
+    public static Func<string, bool> ForTree(string root, string outputDirectory, IReadOnlyList<string> excludeGlobs)
     {
-        string output = Path.GetRelativePath(Path.GetFullPath(root), Path.GetFullPath(outputDirectory)).Replace('\\', '/');
-        if (output == ".")
+        ArgumentNullException.ThrowIfNull(excludeGlobs);
+        string fullRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        ExcludeGlob[] globs = [.. excludeGlobs.Select(ExcludeGlob.Parse)];
+        Func<string, bool> isOutput = OutputRule(fullRoot, outputDirectory);
+        return relative => IsExcludedByDefault(relative) || isOutput(relative) || globs.Any(g => Matches(g, fullRoot, relative));
+    }
+
+    private static bool Matches(ExcludeGlob glob, string root, string relative) =>
+        glob.MatchesPath(relative) && (!glob.DirectoriesOnly || FileStatusReader.Lstat(root + "/" + relative).Kind == FileKind.Directory);
+
+    private static Func<string, bool> OutputRule(string root, string outputDirectory)
+    {
+        string output = Path.GetRelativePath(root, Path.GetFullPath(outputDirectory)).Replace('\\', '/');
+        FileStatus outputStatus = FileStatusReader.Stat(outputDirectory);
+        if (output == "." || (outputStatus.Kind == FileKind.Directory && outputStatus.IsSameObject(FileStatusReader.Stat(root))))
         {
             // Packages written into the tree's own top directory are not sources either.
-            return relative => IsExcludedByDefault(relative) || IsOurOutput(relative);
+            return IsOurOutput;
         }
 
         bool outputInsideTree = !output.StartsWith("../", StringComparison.Ordinal) && output != ".." && !Path.IsPathRooted(output);
-        return outputInsideTree
-            ? relative => IsExcludedByDefault(relative) || string.Equals(relative, output, StringComparison.Ordinal)
-            : IsExcludedByDefault;
+        if (outputStatus.Kind != FileKind.Directory)
+        {
+            // Not there yet: it cannot hold earlier packages, and the writers create it only after the scan.
+            return relative => outputInsideTree && string.Equals(relative, output, StringComparison.Ordinal);
+        }
+
+        // Only entries with the output directory's real name are stat'ed, so a big tree pays nothing for the rule
+        // (a directory's name in its real parent is the last part of its realpath; only bind mounts escape this).
+        string? realName = FileStatusReader.RealPath(outputDirectory) is { } real ? Path.GetFileName(real) : null;
+        return relative =>
+            (outputInsideTree && string.Equals(relative, output, StringComparison.Ordinal))
+            || (realName is not null
+                && string.Equals(relative[(relative.LastIndexOf('/') + 1)..], realName, StringComparison.Ordinal)
+                && FileStatusReader.Lstat(root + "/" + relative).IsSameObject(outputStatus));
     }
 
     private static bool IsOurOutput(string relative) =>
@@ -41,8 +82,9 @@ public static class ExclusionRules
     /// <summary>True when <paramref name="relativePath"/> (with '/' separators) should not be packaged.</summary>
     public static bool IsExcludedByDefault(string relativePath)
     {
+        ArgumentNullException.ThrowIfNull(relativePath);
         string name = relativePath[(relativePath.LastIndexOf('/') + 1)..];
-        if (s_excludedNames.Contains(name))
+        if (s_excludedNames.Contains(name) || name.StartsWith(ScratchPrefix, StringComparison.Ordinal))
         {
             return true;
         }

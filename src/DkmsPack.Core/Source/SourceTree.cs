@@ -1,14 +1,40 @@
+using System.Globalization;
+using System.IO.Enumeration;
+using System.Text;
+using System.Text.Unicode;
 using DkmsPack.Diagnostics;
+using DkmsPack.IO;
 using DkmsPack.Model;
 
 namespace DkmsPack.Source;
 
 /// <summary>
-/// Reads a module source tree into package entries: what to ship, with normalised modes
-/// and clamped mtimes. It never follows directory symlinks and never reads file contents.
+/// Reads a module tree into package entries: what to ship, with normalised modes and clamped mtimes. It never
+/// follows directory symlinks and never reads file contents. Every entry's kind, mode, size and mtime come from one
+/// lstat (statx) of it, because a directory listing cannot tell a FIFO, socket or device from a file on Linux, and
+/// opening a FIFO blocks for ever. Everything a package cannot carry faithfully is refused here, before anything
+/// is written, each with one error naming the path.
 /// </summary>
 public static class SourceTree
 {
+    /// <summary>
+    /// The one mtime rule for every format: after SOURCE_DATE_EPOCH has lowered later times, an mtime must lie in
+    /// 0 .. 2^32 - 1 (1970-01-01 to 2106-02-07 06:28:15 UTC). That is the range of the narrowest field that stores it:
+    /// the cpio newc mtime (8 hex digits, cpio(5)) and RPM's FILEMTIMES (INT32, read unsigned), both in the .rpm.
+    /// A .deb could hold more (tar octal reaches 2242, base-256 further), but the same tree must give the same
+    /// packages in every format, and dpkg-deb itself records nothing before 1970 either; so one rule, checked here.
+    /// </summary>
+    public const long LatestModifiedTime = uint.MaxValue;
+
+    private static readonly EnumerationOptions s_listing = new()
+    {
+        // Names only: the defaults would skip dot files (Hidden on Unix) and swallow unreadable directories.
+        AttributesToSkip = 0,
+        IgnoreInaccessible = false,
+        RecurseSubdirectories = false,
+        ReturnSpecialDirectories = false,
+    };
+
     /// <summary>
     /// Lists the tree under <paramref name="root"/> as entries installed below <paramref name="installDirectory"/>
     /// (which is itself the first entry), sorted by path with ordinal comparison.
@@ -17,8 +43,9 @@ public static class SourceTree
     /// <param name="installDirectory">Install path without leading slash, e.g. <c>usr/src/foo-1.0</c>.</param>
     /// <param name="clampTime">SOURCE_DATE_EPOCH: later mtimes are lowered to it (dpkg-deb's --clamp-mtime).</param>
     /// <param name="directoryTime">mtime of the install directory itself, which is not a directory on disk.</param>
-    /// <param name="isExcluded">Decides, from a path relative to <paramref name="root"/>, what is left out.</param>
+    /// <param name="isExcluded">Decides, from a path relative to <paramref name="root"/>, what is left out; it is asked before the entry is looked at.</param>
     /// <param name="replacements">Relative paths whose content is replaced (the rewritten dkms.conf).</param>
+    /// <exception cref="DkmsPackException">An entry cannot be packaged (exit 2), naming it.</exception>
     public static List<PackageEntry> Scan(
         string root,
         string installDirectory,
@@ -27,69 +54,202 @@ public static class SourceTree
         Func<string, bool> isExcluded,
         IReadOnlyDictionary<string, IEntryContent> replacements)
     {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(installDirectory);
+        ArgumentNullException.ThrowIfNull(isExcluded);
+        ArgumentNullException.ThrowIfNull(replacements);
         var entries = new List<PackageEntry> { PackageEntry.Directory(installDirectory, directoryTime) };
-        Walk(new DirectoryInfo(root), string.Empty);
+        Walk(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)), string.Empty);
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        RefuseDuplicates(entries, root, installDirectory);
         return entries;
 
-        void Walk(DirectoryInfo directory, string relativeDirectory)
+        void Walk(string directory, string relativeDirectory)
         {
-            FileSystemInfo[] children;
-            try
+            foreach (string name in List(directory))
             {
-                children = directory.GetFileSystemInfos();
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                throw Unreadable(directory.FullName, ex);
-            }
-
-            foreach (FileSystemInfo child in children)
-            {
-                string relative = relativeDirectory.Length == 0 ? child.Name : relativeDirectory + "/" + child.Name;
+                string relative = relativeDirectory.Length == 0 ? name : relativeDirectory + "/" + name;
                 if (isExcluded(relative))
                 {
                     continue;
                 }
 
+                string path = directory + "/" + name;
                 string installPath = installDirectory + "/" + relative;
-                long mtime = Clamp(child.LastWriteTimeUtc, clampTime);
-                // Attributes come with the directory listing; readlink(2) is asked only of actual links.
-                if ((child.Attributes & FileAttributes.ReparsePoint) != 0 && child.LinkTarget is { } target)
+                FileStatus status = Lstat(path, directory, name, installPath);
+                long mtime = CheckedTime(path, status, clampTime);
+                switch (status.Kind)
                 {
-                    entries.Add(PackageEntry.Symlink(installPath, target, mtime));
-                }
-                else if (child is DirectoryInfo subdirectory)
-                {
-                    entries.Add(PackageEntry.Directory(installPath, mtime));
-                    Walk(subdirectory, relative);
-                }
-                else if (child is FileInfo file && IsRegularFile(file))
-                {
-                    IEntryContent content = replacements.TryGetValue(relative, out IEntryContent? replaced)
-                        ? replaced
-                        : new DiskContent(file.FullName, file.Length);
-                    entries.Add(PackageEntry.File(installPath, UnixPermissions.NormaliseFile(Mode(file)), content, mtime));
-                }
-                else
-                {
-                    throw DkmsPackException.Input(child.FullName, "not a regular file, directory or symlink (a device, FIFO or socket)", "remove it from the module tree", DiagnosticCode.SourceTree);
+                    case FileKind.Symlink:
+                        entries.Add(PackageEntry.Symlink(installPath, LinkTarget(path), mtime));
+                        break;
+                    case FileKind.Directory:
+                        entries.Add(PackageEntry.Directory(installPath, mtime));
+                        Walk(path, relative);
+                        break;
+                    case FileKind.Regular:
+                        IEntryContent content = replacements.TryGetValue(relative, out IEntryContent? replaced)
+                            ? replaced
+                            : new DiskContent(path, status.Size);
+                        entries.Add(PackageEntry.File(installPath, UnixPermissions.NormaliseFile((UnixFileMode)status.Permissions), content, mtime));
+                        break;
+                    default:
+                        throw Refuse(path, $"is {Describe(status.Kind)}: a package carries only files, directories and symlinks", ExcludeRemedy);
                 }
             }
         }
     }
 
-    private static DkmsPackException Unreadable(string path, Exception ex) => DiskContent.Unreadable(path, ex);
+    private static string ExcludeRemedy => $"remove it, or exclude it with {OptionRef.To("exclude")}";
 
-    private static long Clamp(DateTime modifiedUtc, long? clampTime)
+    private static List<string> List(string directory)
     {
-        long seconds = new DateTimeOffset(modifiedUtc, TimeSpan.Zero).ToUnixTimeSeconds();
-        return clampTime is { } clamp && seconds > clamp ? clamp : seconds;
+        try
+        {
+            return [.. new FileSystemEnumerable<string>(directory, (ref FileSystemEntry entry) => entry.FileName.ToString(), s_listing)];
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw DiskContent.Unreadable(Display(directory), ex);
+        }
     }
 
-    private static bool IsRegularFile(FileInfo file) =>
-        OperatingSystem.IsWindows() || (file.Attributes & (FileAttributes.Device | FileAttributes.ReparsePoint)) == 0;
+    /// <summary>The entry's status, after refusing the names a package (or .NET) cannot carry.</summary>
+    private static FileStatus Lstat(string path, string directory, string name, string installPath)
+    {
+        // deb-md5sums(5) and dpkg's file lists are one path a line, and dpkg-deb refuses "newline not allowed in
+        // pathname"; every other byte but NUL (tabs, CR, other controls) dpkg, tar and cpio carry as they are.
+        if (name.Contains('\n', StringComparison.Ordinal))
+        {
+            throw Refuse(path, "its name contains a newline, which dpkg refuses in a package", "rename it");
+        }
 
-    private static UnixFileMode Mode(FileInfo file) =>
-        OperatingSystem.IsWindows() ? UnixFileMode.UserRead | UnixFileMode.UserWrite : file.UnixFileMode;
+        int pathBytes = Encoding.UTF8.GetByteCount(path);
+        int installBytes = Encoding.UTF8.GetByteCount(installPath) + 1; // with its leading '/'
+        if (Math.Max(pathBytes, installBytes) >= FileStatusReader.PathMax)
+        {
+            throw Refuse(
+                directory,
+                string.Create(CultureInfo.InvariantCulture, $"holds \"{Display(name)}\", whose path is {pathBytes} bytes here and {installBytes} once installed, past Linux's PATH_MAX ({FileStatusReader.PathMax})"),
+                $"shorten the directory names, or exclude it with {OptionRef.To("exclude")}");
+        }
+
+        FileStatus status;
+        try
+        {
+            status = FileStatusReader.Lstat(path);
+        }
+        catch (IOException ex)
+        {
+            throw DiskContent.Unreadable(Display(path), ex);
+        }
+
+        if (status.Kind == FileKind.Missing)
+        {
+            // .NET decodes names as UTF-8 and puts U+FFFD for bytes that are not; such a name, encoded again, names
+            // nothing. A package could carry the bytes, but not through .NET's strings, so say so.
+            throw name.Contains('\uFFFD', StringComparison.Ordinal)
+                ? Refuse(path, "its name is not valid UTF-8 (shown with U+FFFD for the bytes that are not)", "rename it to UTF-8, e.g. with convmv")
+                : Refuse(path, "disappeared while the tree was being read", "run again when nothing is changing the tree");
+        }
+
+        return status;
+    }
+
+    /// <summary>The link's target, read as bytes so a target that is not UTF-8 is refused, not rewritten.</summary>
+    private static string LinkTarget(string path)
+    {
+        byte[] target;
+        try
+        {
+            target = FileStatusReader.ReadLink(path);
+        }
+        catch (IOException ex)
+        {
+            throw DiskContent.Unreadable(Display(path), ex);
+        }
+
+        return Utf8.IsValid(target)
+            ? Encoding.UTF8.GetString(target)
+            : throw Refuse(path, "is a symlink whose target is not valid UTF-8", "point it at a UTF-8 path");
+    }
+
+    /// <summary>Applies SOURCE_DATE_EPOCH, then <see cref="LatestModifiedTime"/>'s rule.</summary>
+    private static long CheckedTime(string path, FileStatus status, long? clampTime)
+    {
+        long mtime = clampTime is { } clamp && status.ModifiedTime > clamp ? clamp : status.ModifiedTime;
+        string touch = status.Kind == FileKind.Symlink ? "touch -h it" : "touch it";
+        if (mtime < 0)
+        {
+            throw Refuse(path, $"was last modified {Describe(mtime)}, before 1970, which packages cannot record", touch);
+        }
+
+        if (mtime > LatestModifiedTime)
+        {
+            throw Refuse(
+                path,
+                $"was last modified {Describe(mtime)}, after {Describe(LatestModifiedTime)}, the last time rpm's and cpio's 32-bit fields hold",
+                $"{touch}, or set SOURCE_DATE_EPOCH, which lowers later mtimes to it");
+        }
+
+        return mtime;
+    }
+
+    /// <summary>Two entries of one path can only come from names that were not UTF-8 and decoded alike.</summary>
+    private static void RefuseDuplicates(List<PackageEntry> sorted, string root, string installDirectory)
+    {
+        for (int i = 1; i < sorted.Count; i++)
+        {
+            if (string.Equals(sorted[i].Path, sorted[i - 1].Path, StringComparison.Ordinal))
+            {
+                string path = Path.Combine(root, sorted[i].Path[(installDirectory.Length + 1)..]);
+                throw Refuse(path, "two names in its directory read as this one: at least one is not valid UTF-8", "rename it to UTF-8, e.g. with convmv");
+            }
+        }
+    }
+
+    private static string Describe(FileKind kind) => kind switch
+    {
+        FileKind.Fifo => "a FIFO (named pipe)",
+        FileKind.CharacterDevice => "a character device",
+        FileKind.BlockDevice => "a block device",
+        FileKind.Socket => "a socket",
+        _ => "of an unknown kind",
+    };
+
+    private static string Describe(long seconds) =>
+        seconds >= DateTimeOffset.MinValue.ToUnixTimeSeconds() && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)
+            : string.Create(CultureInfo.InvariantCulture, $"at {seconds} seconds since 1970");
+
+    private static DkmsPackException Refuse(string path, string message, string remedy) =>
+        DkmsPackException.Input(Display(path), message, remedy, DiagnosticCode.SourceTree);
+
+    /// <summary>
+    /// The path as one printable line: control characters as C escapes (\n, \t, \x01), so an error about a name
+    /// with a newline stays one line, and the terminal is not driven by bytes from the tree.
+    /// </summary>
+    internal static string Display(string path)
+    {
+        if (!path.Any(char.IsControl))
+        {
+            return path;
+        }
+
+        var shown = new StringBuilder(path.Length + 8);
+        foreach (char c in path)
+        {
+            _ = c switch
+            {
+                '\n' => shown.Append(@"\n"),
+                '\t' => shown.Append(@"\t"),
+                '\r' => shown.Append(@"\r"),
+                '\\' => shown.Append(@"\\"),
+                _ when char.IsControl(c) => shown.Append(@"\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture)),
+                _ => shown.Append(c),
+            };
+        }
+
+        return shown.ToString();
+    }
 }

@@ -9,6 +9,12 @@ namespace DkmsPack.Archives.Ar;
 /// </summary>
 public sealed class ArWriter : IDisposable
 {
+    /// <summary>
+    /// The largest member the size field can describe: 10 decimal digits (ar(5), deb(5)), so 9,999,999,999 bytes
+    /// (just over 9.3 GiB). There is no larger form that dpkg reads (docs/deb-format.md, "ar").
+    /// </summary>
+    public const long MaxMemberSize = 9_999_999_999;
+
     private static ReadOnlySpan<byte> GlobalHeader => "!<arch>\n"u8;
 
     private static ReadOnlySpan<byte> HeaderTerminator => "`\n"u8;
@@ -40,6 +46,22 @@ public sealed class ArWriter : IDisposable
         WritePadding(size);
     }
 
+    /// <summary>
+    /// Refuses, before anything is written, a member that could not be described: call it with an upper bound of a
+    /// member's size (e.g. of data.tar, before the data pass) to fail at once instead of after minutes of work.
+    /// </summary>
+    /// <exception cref="ArchiveLimitException"><paramref name="size"/> is over <see cref="MaxMemberSize"/>.</exception>
+    public static void EnsureMemberFits(string name, long size)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        if (size > MaxMemberSize)
+        {
+            throw new ArchiveLimitException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"ar member {name} would be {size} bytes, more than the {MaxMemberSize} its header's 10-digit size field holds"));
+        }
+    }
+
     public void Dispose()
     {
         // ar has no trailer; nothing to finish, but keep the writer disposable like the other archive writers.
@@ -49,6 +71,7 @@ public sealed class ArWriter : IDisposable
     private void WriteHeader(string name, long modifiedTime, long size)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        EnsureMemberFits(name, size);
 
         // dpkg supports no GNU/BSD long-name extension, so names must fit the 16-byte field.
         if (Encoding.ASCII.GetByteCount(name) > ArLayout.NameLength || name.Length == 0)

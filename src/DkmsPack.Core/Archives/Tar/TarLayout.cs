@@ -41,18 +41,23 @@ internal static class TarLayout
 
     public static ReadOnlySpan<byte> ZeroBlock => s_zeroBlock;
 
+    /// <summary>GNU's base-256 marker: the first byte of a positive binary number (0xFF starts a negative one).</summary>
+    public const byte Base256Positive = 0x80;
+
+    public const byte Base256Negative = 0xFF;
+
     /// <summary>
     /// Writes <paramref name="value"/> as zero-padded octal digits followed by a NUL, filling the field.
-    /// Values that need more digits than the field holds are refused (files of 8 GiB and more are out of scope).
+    /// Values that need more digits than the field holds are refused.
     /// </summary>
     public static void WriteOctal(Span<byte> field, long value)
     {
-        int digits = field.Length - 1;
-        if (value < 0 || value >= 1L << (3 * digits))
+        if (!FitsOctal(field.Length, value))
         {
             throw new ArgumentOutOfRangeException(nameof(value), $"{value} does not fit a {field.Length}-byte tar field.");
         }
 
+        int digits = field.Length - 1;
         for (int i = digits - 1; i >= 0; i--)
         {
             field[i] = (byte)('0' + (value & 7));
@@ -61,4 +66,36 @@ internal static class TarLayout
 
         field[digits] = 0;
     }
+
+    /// <summary>
+    /// Writes a size or mtime: octal while it fits (what every reader knows), else GNU tar's base-256 form (GNU tar
+    /// manual, "Basic Tar Format": the first byte 0x80, or 0xFF for a negative number, then the value big-endian in
+    /// two's complement), which is what GNU tar writes for files of 8 GiB and more and what dpkg's lib/dpkg/tarfn.c
+    /// reads (tar_atol256). A 12-byte field holds any 64-bit value this way, so nothing fails mid-archive.
+    /// </summary>
+    public static void WriteNumber(Span<byte> field, long value)
+    {
+        if (FitsOctal(field.Length, value))
+        {
+            WriteOctal(field, value);
+            return;
+        }
+
+        // The marker byte must not overlap the eight bytes of the value.
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(field.Length, sizeof(long), nameof(field));
+
+        // Sign-extend over the whole field; the marker byte is then 0x80 for positive numbers (0xFF already is the
+        // sign extension of a negative one).
+        byte extension = value < 0 ? Base256Negative : (byte)0;
+        field.Fill(extension);
+        for (int i = field.Length - 1; i >= 0 && i >= field.Length - sizeof(long); i--)
+        {
+            field[i] = (byte)(value & 0xFF);
+            value >>= 8;
+        }
+
+        field[0] = value < 0 ? Base256Negative : Base256Positive;
+    }
+
+    private static bool FitsOctal(int fieldLength, long value) => value >= 0 && value < 1L << (3 * (fieldLength - 1));
 }

@@ -4,7 +4,8 @@ namespace DkmsPack.Archives.Tar;
 
 /// <summary>
 /// Writes a GNU-format tar stream the way dpkg-deb does (<c>tar --format=gnu</c>): every entry owned by
-/// root:root (uid/gid 0, names "root"), explicit modes and mtimes, long names as GNU 'L' records.
+/// root:root (uid/gid 0, names "root"), explicit modes and mtimes, long names as GNU 'K'/'L' records, sizes of
+/// 8 GiB and more (and mtimes outside octal's range) in GNU base-256 (docs/deb-format.md, "Tar members").
 /// Never PAX: dpkg rejects PAX headers ("unsupported PAX tar header type 'x'", lib/dpkg/tarfn.c).
 /// </summary>
 public sealed class TarStreamWriter : IDisposable
@@ -20,6 +21,24 @@ public sealed class TarStreamWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(output);
         _output = output;
+    }
+
+    /// <summary>Bytes of the end-of-archive marker that <see cref="Dispose"/> writes.</summary>
+    public const long EndLength = 2 * TarLayout.BlockSize;
+
+    /// <summary>
+    /// The exact number of bytes one entry takes in the archive: its long-name records, its header and its data
+    /// padded to 512. With <see cref="EndLength"/> this sizes an uncompressed archive before it is written.
+    /// </summary>
+    public static long EntryLength(string name, string? linkTarget, long size)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        static long LongRecord(int length, int fieldLength) =>
+            length > fieldLength ? TarLayout.BlockSize + Padded(length + 1) : 0;
+
+        return LongRecord(Encoding.UTF8.GetByteCount(name), TarLayout.NameLength)
+            + (linkTarget is null ? 0 : LongRecord(Encoding.UTF8.GetByteCount(linkTarget), TarLayout.LinkNameLength))
+            + TarLayout.BlockSize + Padded(size);
     }
 
     /// <summary>Writes a directory entry; <paramref name="name"/> should end with '/' as dpkg-deb's do.</summary>
@@ -68,15 +87,16 @@ public sealed class TarStreamWriter : IDisposable
         byte[] linkBytes = linkTarget is null ? [] : Encoding.UTF8.GetBytes(linkTarget);
 
         // Names and targets longer than their fields go first in GNU long-name records, which dpkg
-        // has read since 1.4.1.17; the header itself then carries a truncated copy.
-        if (nameBytes.Length > TarLayout.NameLength)
-        {
-            WriteLongRecord(TarLayout.TypeGnuLongName, nameBytes);
-        }
-
+        // has read since 1.4.1.17; the header itself then carries a truncated copy. The link record comes
+        // before the name record, in the order GNU tar (and System.Formats.Tar) write them.
         if (linkBytes.Length > TarLayout.LinkNameLength)
         {
             WriteLongRecord(TarLayout.TypeGnuLongLink, linkBytes);
+        }
+
+        if (nameBytes.Length > TarLayout.NameLength)
+        {
+            WriteLongRecord(TarLayout.TypeGnuLongName, nameBytes);
         }
 
         FillHeader(nameBytes, type, permissions, size, modifiedTime, linkBytes);
@@ -101,8 +121,8 @@ public sealed class TarStreamWriter : IDisposable
         TarLayout.WriteOctal(header.Slice(TarLayout.Mode, TarLayout.ModeLength), permissions);
         TarLayout.WriteOctal(header.Slice(TarLayout.OwnerId, TarLayout.OwnerIdLength), 0);
         TarLayout.WriteOctal(header.Slice(TarLayout.GroupId, TarLayout.GroupIdLength), 0);
-        TarLayout.WriteOctal(header.Slice(TarLayout.Size, TarLayout.SizeLength), size);
-        TarLayout.WriteOctal(header.Slice(TarLayout.ModifiedTime, TarLayout.ModifiedTimeLength), Math.Max(0, modifiedTime));
+        TarLayout.WriteNumber(header.Slice(TarLayout.Size, TarLayout.SizeLength), size);
+        TarLayout.WriteNumber(header.Slice(TarLayout.ModifiedTime, TarLayout.ModifiedTimeLength), modifiedTime);
         header[TarLayout.TypeFlag] = type;
         CopyTruncated(linkName, header.Slice(TarLayout.LinkName, TarLayout.LinkNameLength));
         TarLayout.GnuMagic.CopyTo(header[TarLayout.Magic..]);
@@ -122,6 +142,8 @@ public sealed class TarStreamWriter : IDisposable
 
     private static void CopyTruncated(ReadOnlySpan<byte> value, Span<byte> field) =>
         value[..Math.Min(value.Length, field.Length)].CopyTo(field);
+
+    private static long Padded(long size) => (size + TarLayout.BlockSize - 1) / TarLayout.BlockSize * TarLayout.BlockSize;
 
     private void WritePadding(long size)
     {

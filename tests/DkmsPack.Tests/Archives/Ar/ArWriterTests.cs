@@ -1,4 +1,5 @@
 using System.Text;
+using DkmsPack.Archives;
 using DkmsPack.Archives.Ar;
 using DkmsPack.Tests.Support;
 using Xunit;
@@ -50,6 +51,27 @@ public sealed class ArWriterTests
     public void WriteMember_StreamShorterThanDeclared_Fails()
     {
         Assert.Throws<InvalidDataException>(() => Write(ar => ar.WriteMember("short", 0, 10, new MemoryStream([1, 2, 3]))));
+    }
+
+    [Fact]
+    public void EnsureMemberFits_AcceptsTenDigits_AndRefusesMore()
+    {
+        ArWriter.EnsureMemberFits("data.tar.xz", ArWriter.MaxMemberSize);
+
+        var refused = Assert.Throws<ArchiveLimitException>(() => ArWriter.EnsureMemberFits("data.tar.xz", 10_000_000_000));
+        Assert.Contains("data.tar.xz would be 10000000000 bytes", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WriteMember_OfTenBillionBytes_IsRefusedBeforeAnyByteOfIt()
+    {
+        using var buffer = new MemoryStream();
+        using var ar = new ArWriter(buffer);
+        ar.WriteMember("debian-binary", 0, "2.0\n"u8);
+        long before = buffer.Length;
+
+        Assert.Throws<ArchiveLimitException>(() => ar.WriteMember("data.tar", 0, 10_000_000_000, new MemoryStream()));
+        Assert.Equal(before, buffer.Length);
     }
 
     [Fact]
