@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using DkmsPack.Diagnostics;
+using DkmsPack.Source;
 
 namespace DkmsPack.IO;
 
@@ -20,7 +21,7 @@ public sealed record WrittenFile(string FileName, string Path, long Size, string
 public sealed class OutputTransaction : IDisposable
 {
     /// <summary>Every scratch name starts with this; the tree scan never packages such a name.</summary>
-    public const string ScratchPrefix = ".dkmspack-";
+    public const string ScratchPrefix = ExclusionRules.ScratchPrefix;
 
     private static readonly Lock s_activeLock = new();
     private static readonly List<OutputTransaction> s_active = [];

@@ -5,7 +5,7 @@ public sealed class ScratchFile : IDisposable
 {
     public ScratchFile(string directory, string suffix)
     {
-        Path = System.IO.Path.Combine(directory, $".dkmspack-{Guid.NewGuid():N}{suffix}");
+        Path = System.IO.Path.Combine(directory, $"{Source.ExclusionRules.ScratchPrefix}{Guid.NewGuid():N}{suffix}");
         Stream = new FileStream(Path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 16, FileOptions.DeleteOnClose);
     }
 

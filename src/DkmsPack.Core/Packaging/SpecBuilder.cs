@@ -58,7 +58,7 @@ public static class SpecBuilder
         }
 
         string installDirectory = $"usr/src/{conf.PackageName}-{conf.PackageVersion}";
-        Func<string, bool> isExcluded = ExclusionRules.ForTree(root, request.OutputDirectory);
+        Func<string, bool> isExcluded = ExclusionRules.ForTree(root, request.OutputDirectory, request.Excludes);
         List<PackageEntry> entries = SourceTree.Scan(root, installDirectory, clamp, buildTime, isExcluded, replacements);
         ShipConfContent(entries, $"{installDirectory}/{DkmsConfName}", conf.PackagedText);
         SourceMetadata.Findings found = SourceMetadata.Read(entries);
@@ -106,7 +106,7 @@ public static class SpecBuilder
             return null;
         }
 
-        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds > uint.MaxValue)
+        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds > SourceTree.LatestModifiedTime)
         {
             throw DkmsPackException.Options($"SOURCE_DATE_EPOCH={value} is after 2106-02-07, beyond the 32-bit times of RPM and cpio", "set it to e.g. $(git log -1 --format=%ct)");
         }

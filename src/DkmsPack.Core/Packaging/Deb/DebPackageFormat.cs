@@ -21,9 +21,6 @@ public sealed class DebPackageFormat : IPackageFormat
     private const string FormatVersion = "2.0\n";
     private const string Architecture = "all";
 
-    /// <summary>ar(5) stores a member's size in 10 decimal digits.</summary>
-    private const long MaxArMemberSize = 9_999_999_999;
-
     /// <summary>Template names under templates/.</summary>
     private const string ControlTemplate = "deb/control.sbn";
     private const string PostinstTemplate = "deb/postinst.sbn";
@@ -38,10 +35,8 @@ public sealed class DebPackageFormat : IPackageFormat
         ArgumentNullException.ThrowIfNull(spec);
         string name = DebianNames.PackageName(spec.ModuleName);
         string version = DebianNames.Version(spec);
-        if (DataTarUpperBound(spec) > MaxArMemberSize)
-        {
-            throw new Archives.ArchiveLimitException($"the module tree holds {spec.ContentSize} bytes: data.tar could pass the 10-digit size field of a .deb's ar archive (deb(5))");
-        }
+        // ar(5) holds a member's size in 10 digits: refuse a tree whose data.tar could pass it before writing anything.
+        ArWriter.EnsureMemberFits("data.tar" + Compressor.FileSuffix(spec.Compression), DataTarUpperBound(spec));
 
         return new PackageIdentity(Name, name, version, Architecture, $"{name}_{version}_{Architecture}.deb");
     }
@@ -80,16 +75,15 @@ public sealed class DebPackageFormat : IPackageFormat
         spec.UsesBuildExclusiveConfig ? "dkms (>= 3.0.3-4~)" : "dkms (>= 2.1.0.0)";
 
     /// <summary>
-    /// The largest data.tar the spec can give: a header and padding per entry (long names add two more blocks), the
-    /// content, the end marker, and what a compressor may add to data that does not compress. Doc files are small.
+    /// The largest data.tar the spec can give: the exact uncompressed tar of the sources, room for the doc files and
+    /// the directories above the sources, and what gzip or zstd may add to data that does not compress.
     /// </summary>
     private static long DataTarUpperBound(PackageSpec spec)
     {
-        const long perEntry = 3 * TarLayout.BlockSize;
-        const long docFilesAndMarker = 64 * 1024;
-        long content = spec.SourceEntries.Sum(e => e.Kind == EntryKind.File ? e.Size : 0);
-        long bound = content + (spec.SourceEntries.Count * perEntry) + docFilesAndMarker;
-        return bound + (bound / 100);
+        const long docFilesAndParents = 64 * 1024;
+        long tar = TarStreamWriter.EndLength + docFilesAndParents
+            + spec.SourceEntries.Sum(e => TarStreamWriter.EntryLength("./" + e.Path + (e.Kind == EntryKind.Directory ? "/" : string.Empty), e.LinkTarget, e.Kind == EntryKind.File ? e.Size : 0));
+        return tar + (tar / 256);
     }
 
     /// <summary>Everything data.tar holds, sorted so that every directory comes before its contents.</summary>
