@@ -123,6 +123,56 @@ public sealed partial class OutputTransactionTests : IDisposable
         Assert.Equal(TreeFiles(tree), PackagedSources(deb));
     }
 
+    [Fact]
+    public async Task TwoBuildsInTheSameTreeAtOnce_BothSucceed_AndNeitherPackagesTheOthersFiles()
+    {
+        string tree = LargeTree();
+        string[] args = ["build", tree, "-o", tree, "-Z", "gzip"];
+
+        using Process first = DkmsPackProcess.Start(args, Epoch());
+        Task<string> firstErrors = first.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        Task<string> firstOutput = first.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await WaitForScratch(tree, first);
+        var second = DkmsPackProcess.Run(args, Epoch());
+        await first.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(second.ExitCode == 0, second.StdErr);
+        Assert.True(first.ExitCode == 0, await firstErrors);
+        _ = await firstOutput;
+        Assert.Empty(Directory.GetDirectories(tree, ".dkmspack-*"));
+        Assert.Equal(TreeFiles(tree), PackagedSources(Directory.GetFiles(tree, "*.deb").Single()));
+        var check = RealTool.Run(new RealToolOptions(WorkingDirectory: tree), "sha256sum", "-c", "SHA256SUMS");
+        Assert.True(check.ExitCode == 0, check.StdOut + check.StdErr);
+    }
+
+    [Theory]
+    [InlineData(219, true)]
+    [InlineData(233, true)]
+    [InlineData(245, false)]
+    public void LongPackageNames_WorkUpToTheFileSystemsLimit_AndPastItAreRefusedBeforeWriting(int length, bool fits)
+    {
+        string name = "m" + new string('x', length - 1);
+        string tree = _temp.CopyTree(Repo.Example("apple-gmux-0.1"), "tree");
+        string conf = File.ReadAllText(Path.Combine(tree, "dkms.conf"));
+        File.WriteAllText(Path.Combine(tree, "dkms.conf"), conf.Replace("PACKAGE_NAME=\"apple-gmux\"", $"PACKAGE_NAME=\"{name}\"", StringComparison.Ordinal));
+        string output = _temp.Combine("dist");
+
+        var result = DkmsPackProcess.Run(["build", tree, "-o", output, "--maintainer", "T <t@example.org>"], Epoch());
+
+        if (fits)
+        {
+            Assert.True(result.ExitCode == 0, result.StdErr);
+            Assert.Equal(0, RealTool.Run("dpkg-deb", "-I", Directory.GetFiles(output, "*.deb").Single()).ExitCode);
+            Assert.Equal(0, RealTool.Run("rpm", "-qp", Directory.GetFiles(output, "*.rpm").Single()).ExitCode);
+        }
+        else
+        {
+            Assert.Equal(ExitCode.InvalidInput, result.ExitCode);
+            Assert.Contains("longer than the 255 bytes", Assert.Single(result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+            Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any());
+        }
+    }
+
     /// <summary>The example plus 32 MiB of incompressible data, so that a build takes long enough to interrupt.</summary>
     private string LargeTree()
     {
