@@ -117,13 +117,21 @@ public sealed class DebPackageTests : IDisposable
         string lintian = RealTool.Require("lintian");
         string deb = Build(Repo.Example(example));
 
-        var result = RealTool.Run(lintian, "--no-cfg", deb);
+        var result = RealTool.Run(lintian, "--no-cfg", "--fail-on", "error,warning", deb);
 
-        // The README lists these with the reason (section "lintian and rpmlint").
+        // The README lists these with the reason (section "lintian and rpmlint"). lintian exits 0 only when it read the
+        // package and found nothing to fail on; here the one documented warning must be its only finding, and the
+        // package must have been read at all (an unreadable .deb gives "No packages selected" and no finding).
         string[] documented = ["initial-upload-closes-no-bugs"];
+        Assert.True(result.ExitCode is 0 or 2, $"lintian exited {result.ExitCode}: {result.StdErr}");
+        Assert.DoesNotContain("No packages selected", result.StdOut + result.StdErr, StringComparison.Ordinal);
         string[] findings = [.. result.StdOut.Split('\n').Where(l => l.StartsWith("E:", StringComparison.Ordinal) || l.StartsWith("W:", StringComparison.Ordinal))];
         Assert.All(findings, finding => Assert.Contains(documented, tag => finding.Contains(": " + tag, StringComparison.Ordinal)));
         Assert.DoesNotContain(findings, f => f.StartsWith("E:", StringComparison.Ordinal));
+        Assert.Equal(findings.Length == 0 ? 0 : 2, result.ExitCode);
+
+        // lintian with errors only as the failure threshold passes: nothing of error severity was found.
+        Assert.Equal(0, RealTool.Run(lintian, "--no-cfg", "--fail-on", "error", deb).ExitCode);
     }
 
     [Theory]
