@@ -54,8 +54,8 @@ public static class OpenPgpArmor
             text.Append(base64, i, Math.Min(LineLength, base64.Length - i)).Append('\n');
         }
 
-        int crc = Crc24(packets);
-        Span<byte> crcBytes = [(byte)(crc >> 16), (byte)(crc >> 8), (byte)crc];
+        Span<byte> crcBytes = stackalloc byte[3];
+        Crc24Bytes(packets, crcBytes);
         text.Append('=').Append(Convert.ToBase64String(crcBytes)).Append('\n');
     }
 
@@ -164,8 +164,9 @@ public static class OpenPgpArmor
                 return false;
             }
 
-            int crc = Crc24(packets);
-            if (crcBytes.Length != 3 || crcBytes[0] != (byte)(crc >> 16) || crcBytes[1] != (byte)(crc >> 8) || crcBytes[2] != (byte)crc)
+            Span<byte> expected = stackalloc byte[3];
+            Crc24Bytes(packets, expected);
+            if (!expected.SequenceEqual(crcBytes))
             {
                 Array.Clear(packets);
                 packets = [];
@@ -176,6 +177,15 @@ public static class OpenPgpArmor
 
         error = null;
         return true;
+    }
+
+    /// <summary>The CRC-24 of <paramref name="data"/> as the three big-endian octets the armour encodes.</summary>
+    private static void Crc24Bytes(ReadOnlySpan<byte> data, Span<byte> octets)
+    {
+        int crc = Crc24(data);
+        octets[0] = (byte)((crc >> 16) & 0xFF);
+        octets[1] = (byte)((crc >> 8) & 0xFF);
+        octets[2] = (byte)(crc & 0xFF);
     }
 
     /// <summary>CRC-24 of RFC 9580 §6.1.1.</summary>

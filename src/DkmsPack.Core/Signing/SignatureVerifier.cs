@@ -53,7 +53,7 @@ public static class SignatureVerifier
 
     /// <summary>
     /// Checks a clear-signed message (<c>InRelease</c>) and returns the signed text in <paramref name="text"/>
-    /// (its lines, each ending in LF, dash-escaping undone).
+    /// (what the signature covers: its lines without trailing blanks, each ending in LF, dash-escaping undone).
     /// </summary>
     public static SignatureCheck VerifyClearSigned(ReadOnlySpan<byte> publicKeys, string message, out string text, string? keyOrigin = null, string? messageOrigin = null)
     {
@@ -64,7 +64,7 @@ public static class SignatureVerifier
             throw DkmsPackException.Input(messageOrigin, $"is not a clear-signed OpenPGP message ({error})");
         }
 
-        text = string.Concat(lines.Select(l => l + "\n"));
+        text = string.Concat(lines.Select(l => l.TrimEnd(' ', '\t') + "\n"));
         PgpSignature parsed = ReadSignature(packets, messageOrigin);
         byte[] canonical = ClearSignedText.CanonicalBytes(lines);
         return Check(keyring, parsed, OpenPgp.SignatureType.CanonicalText, sig => sig.Update(canonical));
