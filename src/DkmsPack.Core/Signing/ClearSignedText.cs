@@ -39,7 +39,10 @@ internal static class ClearSignedText
     public static byte[] CanonicalBytes(string text) => CanonicalBytes(Lines(text));
 
     public static byte[] CanonicalBytes(IEnumerable<string> lines) =>
-        Encoding.UTF8.GetBytes(string.Join("\r\n", lines.Select(l => l.TrimEnd(' ', '\t'))));
+        Encoding.UTF8.GetBytes(string.Join("\r\n", lines.Select(WithoutTrailingBlanks)));
+
+    /// <summary>A line as the signature sees it: without trailing spaces and tabs (RFC 9580 §7.2).</summary>
+    public static string WithoutTrailingBlanks(string line) => line.TrimEnd(' ', '\t');
 
     /// <summary>The whole clear-signed message: header, dash-escaped text, armoured <paramref name="signature"/>.</summary>
     public static string Frame(string text, ReadOnlySpan<byte> signature)

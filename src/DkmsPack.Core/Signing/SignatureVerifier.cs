@@ -37,18 +37,7 @@ public static class SignatureVerifier
         PgpPublicKeyRingBundle keyring = ReadKeyring(publicKeys, keyOrigin);
         byte[] packets = Unarmor(signature, OpenPgpArmor.SignatureLabel, signatureOrigin, "signature");
         PgpSignature parsed = ReadSignature(packets, signatureOrigin);
-        return Check(keyring, parsed, OpenPgp.SignatureType.BinaryDocument, sig =>
-        {
-            byte[] buffer = new byte[81920];
-            foreach (Stream part in data)
-            {
-                int read;
-                while ((read = part.Read(buffer, 0, buffer.Length)) > 0)
-                {
-                    sig.Update(buffer, 0, read);
-                }
-            }
-        });
+        return Check(keyring, parsed, OpenPgp.SignatureType.BinaryDocument, sig => SignedData.Feed([.. data], sig.Update));
     }
 
     /// <summary>
@@ -64,7 +53,7 @@ public static class SignatureVerifier
             throw DkmsPackException.Input(messageOrigin, $"is not a clear-signed OpenPGP message ({error})");
         }
 
-        text = string.Concat(lines.Select(l => l.TrimEnd(' ', '\t') + "\n"));
+        text = string.Concat(lines.Select(l => ClearSignedText.WithoutTrailingBlanks(l) + "\n"));
         PgpSignature parsed = ReadSignature(packets, messageOrigin);
         byte[] canonical = ClearSignedText.CanonicalBytes(lines);
         return Check(keyring, parsed, OpenPgp.SignatureType.CanonicalText, sig => sig.Update(canonical));

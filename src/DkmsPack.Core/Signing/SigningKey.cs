@@ -101,17 +101,7 @@ public sealed class SigningKey : IDisposable
     public byte[] SignDetached(long creationTime, params ReadOnlySpan<Stream> parts)
     {
         PgpSignatureGenerator generator = Generator(OpenPgp.SignatureType.BinaryDocument, creationTime);
-        byte[] buffer = new byte[81920];
-        foreach (Stream part in parts)
-        {
-            ArgumentNullException.ThrowIfNull(part);
-            int read;
-            while ((read = part.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                generator.Update(buffer, 0, read);
-            }
-        }
-
+        SignedData.Feed(parts, generator.Update);
         return generator.Generate().GetEncoded();
     }
 
