@@ -107,6 +107,22 @@ internal sealed class GpgHome : IDisposable
         return (exitCode, stdOut + stdErr);
     }
 
+    /// <summary>Fails the test unless gpgv accepts the signature; returns gpgv's output.</summary>
+    public string AssertGpgvAccepts(string keyring, params string[] files)
+    {
+        (int exitCode, string output) = Gpgv(keyring, files);
+        Assert.True(exitCode == 0, $"gpgv exited {exitCode}: {output}");
+        Assert.Contains("Good signature", output, StringComparison.Ordinal);
+        return output;
+    }
+
+    /// <summary>Fails the test unless sqv accepts the detached signature.</summary>
+    public static void AssertSqvAccepts(string keyring, string signature, string data)
+    {
+        (int exitCode, string output) = Sqv(keyring, signature, data);
+        Assert.True(exitCode == 0, $"sqv exited {exitCode}: {output}");
+    }
+
     /// <summary><c>sqv --keyring KEYRING SIG DATA</c>: its exit code and output.</summary>
     public static (int ExitCode, string Output) Sqv(string keyring, string signature, string data)
     {

@@ -36,12 +36,9 @@ public class SigningKeyTests
         string data = gpg.Write("data", Data);
         string signature = gpg.Write("data.sig", key.SignDetached(GpgHome.SignTime, Data));
 
-        (int gpgvExit, string gpgvOutput) = gpg.Gpgv(keyring, signature, data);
-        Assert.True(gpgvExit == 0, gpgvOutput);
-        Assert.Contains("Good signature", gpgvOutput, StringComparison.Ordinal);
+        string gpgvOutput = gpg.AssertGpgvAccepts(keyring, signature, data);
         Assert.Contains(fingerprint, gpgvOutput, StringComparison.Ordinal);
-        (int sqvExit, string sqvOutput) = GpgHome.Sqv(keyring, signature, data);
-        Assert.True(sqvExit == 0, sqvOutput);
+        GpgHome.AssertSqvAccepts(keyring, signature, data);
 
         string tampered = gpg.Write("tampered", [.. Data, (byte)'!']);
         Assert.NotEqual(0, gpg.Gpgv(keyring, signature, tampered).ExitCode);
@@ -60,8 +57,7 @@ public class SigningKeyTests
         byte[] signature = key.SignDetached(GpgHome.SignTime, members.Select(m => (Stream)new MemoryStream(m)).ToArray());
 
         Assert.Equal(key.SignDetached(GpgHome.SignTime, members.SelectMany(m => m).ToArray()), signature);
-        (int exitCode, string output) = gpg.Gpgv(gpg.ExportPublic(fingerprint), gpg.Write("sig", signature), gpg.Write("all", members.SelectMany(m => m).ToArray()));
-        Assert.True(exitCode == 0, output);
+        gpg.AssertGpgvAccepts(gpg.ExportPublic(fingerprint), gpg.Write("sig", signature), gpg.Write("all", members.SelectMany(m => m).ToArray()));
     }
 
     [Fact]
@@ -98,9 +94,8 @@ public class SigningKeyTests
         Assert.DoesNotContain("Version", armored, StringComparison.Ordinal);
         string signature = gpg.Write("SHA256SUMS.asc", armored);
         string keyring = gpg.ExportPublic(fingerprint);
-        (int exitCode, string output) = gpg.Gpgv(keyring, signature, data);
-        Assert.True(exitCode == 0, output);
-        Assert.Equal(0, GpgHome.Sqv(keyring, signature, data).ExitCode);
+        gpg.AssertGpgvAccepts(keyring, signature, data);
+        GpgHome.AssertSqvAccepts(keyring, signature, data);
     }
 
     [Fact]
@@ -122,10 +117,9 @@ public class SigningKeyTests
         string keyring = gpg.ExportPublic(primary);
         string data = gpg.Write("data", Data);
         string signature = gpg.Write("data.sig", key.SignDetached(GpgHome.SignTime, Data));
-        (int exitCode, string output) = gpg.Gpgv(keyring, signature, data);
-        Assert.True(exitCode == 0, output);
+        string output = gpg.AssertGpgvAccepts(keyring, signature, data);
         Assert.Contains(signingSubkey, output, StringComparison.Ordinal);
-        Assert.Equal(0, GpgHome.Sqv(keyring, signature, data).ExitCode);
+        GpgHome.AssertSqvAccepts(keyring, signature, data);
     }
 
     [Fact]
@@ -139,8 +133,7 @@ public class SigningKeyTests
 
         Assert.Equal(subkey, key.Fingerprint);
         string data = gpg.Write("data", Data);
-        (int exitCode, string output) = gpg.Gpgv(gpg.ExportPublic(primary), gpg.Write("sig", key.SignDetached(GpgHome.SignTime, Data)), data);
-        Assert.True(exitCode == 0, output);
+        gpg.AssertGpgvAccepts(gpg.ExportPublic(primary), gpg.Write("sig", key.SignDetached(GpgHome.SignTime, Data)), data);
     }
 
     [Fact]
@@ -171,9 +164,7 @@ public class SigningKeyTests
         string keyring = gpg.ExportPublic(fingerprint);
         string inRelease = gpg.Write("InRelease", signed);
         string text = gpg.Combine("Release");
-        (int exitCode, string output) = gpg.Gpgv(keyring, "--output", text, inRelease);
-        Assert.True(exitCode == 0, output);
-        Assert.Contains("Good signature", output, StringComparison.Ordinal);
+        gpg.AssertGpgvAccepts(keyring, "--output", text, inRelease);
         // Trailing blanks are outside the signature (RFC 9580 §7.2): gpg keeps them in the message, as we do, and drops them from what it gives back.
         Assert.Contains("\nLabel: test  \n", signed, StringComparison.Ordinal);
         Assert.Equal(Release.Replace("test  \n", "test\n", StringComparison.Ordinal), File.ReadAllText(text));
@@ -202,9 +193,27 @@ public class SigningKeyTests
         // Our own keyring file, in both forms, is what gpgv and sqv check against.
         string data = gpg.Write("data", Data);
         string signature = gpg.Write("sig", key.SignDetached(GpgHome.SignTime, Data));
-        (int exitCode, string output) = gpg.Gpgv(gpg.Write("ours.gpg", binary), signature, data);
-        Assert.True(exitCode == 0, output);
-        Assert.Equal(0, GpgHome.Sqv(gpg.Combine("KEY.asc"), signature, data).ExitCode);
+        gpg.AssertGpgvAccepts(gpg.Write("ours.gpg", binary), signature, data);
+        GpgHome.AssertSqvAccepts(gpg.Combine("KEY.asc"), signature, data);
+    }
+
+    [Theory]
+    [InlineData("rsa3072")]
+    [InlineData("ed25519")]
+    public void ExportPublicKeyArmored_RpmImportsIt(string algorithm)
+    {
+        using var gpg = new GpgHome();
+        string primary = gpg.GenerateKey(algorithm, usage: "cert");
+        gpg.AddSubkey(primary, algorithm, "sign");
+        using SigningKey key = SigningKey.Load(gpg.ExportSecret(primary), string.Empty, GpgHome.SignTime, null);
+        string database = gpg.Combine("rpmdb");
+        Directory.CreateDirectory(database);
+
+        RealTool.RunChecked("rpmkeys", "--dbpath", database, "--import", gpg.Write("RPM-GPG-KEY-test", key.ExportPublicKeyArmored()));
+
+        // rpm names the imported key gpg-pubkey-<short key ID of the primary>-<creation time in hex>.
+        string installed = RealTool.RunChecked("rpm", "--dbpath", database, "-q", "gpg-pubkey");
+        Assert.Equal("gpg-pubkey-" + primary[^8..].ToLowerInvariant() + "-" + GpgHome.KeyCreation.ToString("x8", System.Globalization.CultureInfo.InvariantCulture), installed.Trim());
     }
 
     [Fact]
