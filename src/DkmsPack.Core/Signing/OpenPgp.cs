@@ -16,8 +16,11 @@ internal static class OpenPgp
         public const int PublicSubkey = 14;
     }
 
-    /// <summary>The version byte that opens a key packet (RFC 9580 §5.5.2): v4 is the only one written and read here.</summary>
-    internal static class KeyVersion
+    /// <summary>
+    /// The version octet that opens a key packet (RFC 9580 §5.5.2) or a signature packet (§5.2.3): v4 is the
+    /// only one written and read here.
+    /// </summary>
+    internal static class PacketVersion
     {
         public const int V4 = 4;
 
@@ -68,7 +71,6 @@ internal static class OpenPgp
     /// <summary>Key flags, the first octet of subpacket 27 (RFC 9580 §5.2.3.29).</summary>
     internal static class KeyFlag
     {
-        public const int Certify = 0x01;
         public const int Sign = 0x02;
     }
 

@@ -66,7 +66,7 @@ public static class SignatureVerifier
         string algorithm = KeyValidity.AlgorithmName((int)signature.KeyAlgorithm);
         var result = new SignatureCheck(false, null, OpenPgp.KeyIdHex(signature.KeyId), null, null, algorithm, hash, created, signature.SignatureType);
 
-        if (signature.Version != OpenPgp.KeyVersion.V4)
+        if (signature.Version != OpenPgp.PacketVersion.V4)
         {
             return result with { Problem = $"a version {signature.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)} signature (only version 4 is checked)" };
         }
@@ -81,7 +81,7 @@ public static class SignatureVerifier
             return result with { Problem = $"the hash {hash} is not accepted (SHA-256, SHA-384 or SHA-512 are)" };
         }
 
-        byte[]? issuerFingerprint = signature.GetHashedSubPackets()?.GetIssuerFingerprint() is { KeyVersion: OpenPgp.KeyVersion.V4 } fp ? fp.GetFingerprint() : null;
+        byte[]? issuerFingerprint = signature.GetHashedSubPackets()?.GetIssuerFingerprint() is { KeyVersion: OpenPgp.PacketVersion.V4 } fp ? fp.GetFingerprint() : null;
         PgpPublicKey? key = keyring.GetPublicKey(signature.KeyId);
         if (key is null || (issuerFingerprint is not null && !issuerFingerprint.AsSpan().SequenceEqual(key.GetFingerprint())))
         {

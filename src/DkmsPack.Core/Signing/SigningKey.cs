@@ -220,9 +220,9 @@ public sealed class SigningKey : IDisposable
         foreach (PacketInfo packet in packets.Where(p => p.IsKey))
         {
             int version = PacketScanner.VersionOf(binary, packet);
-            if (version != OpenPgp.KeyVersion.V4)
+            if (version != OpenPgp.PacketVersion.V4)
             {
-                string which = version == OpenPgp.KeyVersion.V6 ? "a version 6 (RFC 9580) key" : $"a version {version.ToString(System.Globalization.CultureInfo.InvariantCulture)} key";
+                string which = version == OpenPgp.PacketVersion.V6 ? "a version 6 (RFC 9580) key" : $"a version {version.ToString(System.Globalization.CultureInfo.InvariantCulture)} key";
                 throw DkmsPackException.Input(origin, $"holds {which}; dkmspack signs with OpenPGP version 4 keys, the kind gpg 2.2, apt and rpm 4 verify", "create an RSA or Ed25519 key with gpg 2.2 or later");
             }
         }

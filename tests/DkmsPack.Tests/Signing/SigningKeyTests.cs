@@ -215,42 +215,4 @@ public class SigningKeyTests
         string installed = RealTool.RunChecked("rpm", "--dbpath", database, "-q", "gpg-pubkey");
         Assert.Equal("gpg-pubkey-" + primary[^8..].ToLowerInvariant() + "-" + GpgHome.KeyCreation.ToString("x8", System.Globalization.CultureInfo.InvariantCulture), installed.Trim());
     }
-
-    [Fact]
-    public void SignDetached_SameKeyDataAndTime_SameBytes_WhateverTheTimeZone()
-    {
-        using var gpg = new GpgHome();
-        string rsa = gpg.GenerateKey("rsa3072", userId: "RSA <rsa@example.org>");
-        string ed = gpg.GenerateKey("ed25519", userId: "Ed <ed@example.org>", passphrase: Passphrase);
-        byte[] rsaSecret = gpg.ExportSecret(rsa);
-        byte[] edSecret = gpg.ExportSecret(ed, Passphrase);
-
-        (byte[] Rsa, byte[] Ed, string Clear) SignAll()
-        {
-            using SigningKey rsaKey = SigningKey.Load(rsaSecret, string.Empty, GpgHome.SignTime, null);
-            using SigningKey edKey = SigningKey.Load(edSecret, Passphrase, GpgHome.SignTime, null);
-            return (rsaKey.SignDetached(GpgHome.SignTime, Data), edKey.SignDetached(GpgHome.SignTime, Data), edKey.ClearSign("text\n", GpgHome.SignTime));
-        }
-
-        var first = SignAll();
-        string? zone = Environment.GetEnvironmentVariable("TZ");
-        (byte[] Rsa, byte[] Ed, string Clear) second;
-        try
-        {
-            Environment.SetEnvironmentVariable("TZ", "Pacific/Kiritimati");
-            TimeZoneInfo.ClearCachedData();
-            second = SignAll();
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("TZ", zone);
-            TimeZoneInfo.ClearCachedData();
-        }
-
-        Assert.Equal(first.Rsa, second.Rsa);
-        Assert.Equal(first.Ed, second.Ed);
-        Assert.Equal(first.Clear, second.Clear);
-        Assert.Contains("created " + GpgHome.Seconds(GpgHome.SignTime), gpg.Gpg(null, "--list-packets", gpg.Write("sig", second.Ed)), StringComparison.Ordinal);
-        Assert.NotEqual(first.Ed, SigningKey.Load(edSecret, Passphrase, GpgHome.SignTime, null).SignDetached(GpgHome.SignTime + 1, Data));
-    }
 }
