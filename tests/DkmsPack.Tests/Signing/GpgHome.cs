@@ -116,6 +116,16 @@ internal sealed class GpgHome : IDisposable
         return output;
     }
 
+    /// <summary>Writes the signature and data to files, fails the test unless gpgv and sqv both accept them, and returns gpgv's output.</summary>
+    public string AssertVerifiersAccept(string keyring, byte[] signature, byte[] data)
+    {
+        string signatureFile = Write("checked.sig", signature);
+        string dataFile = Write("checked.data", data);
+        string output = AssertGpgvAccepts(keyring, signatureFile, dataFile);
+        AssertSqvAccepts(keyring, signatureFile, dataFile);
+        return output;
+    }
+
     /// <summary>Fails the test unless sqv accepts the detached signature.</summary>
     public static void AssertSqvAccepts(string keyring, string signature, string data)
     {

@@ -85,17 +85,12 @@ public class SigningKeyTests
         using var gpg = new GpgHome();
         string fingerprint = gpg.GenerateKey("ed25519", passphrase: Passphrase);
         using SigningKey key = SigningKey.Load(gpg.ExportSecret(fingerprint, Passphrase), Passphrase, GpgHome.SignTime, null);
-        string data = gpg.Write("SHA256SUMS", Data);
-
         string armored = key.SignDetachedArmored(GpgHome.SignTime, new MemoryStream(Data));
 
         Assert.StartsWith("-----BEGIN PGP SIGNATURE-----\n\n", armored, StringComparison.Ordinal);
         Assert.EndsWith("\n-----END PGP SIGNATURE-----\n", armored, StringComparison.Ordinal);
         Assert.DoesNotContain("Version", armored, StringComparison.Ordinal);
-        string signature = gpg.Write("SHA256SUMS.asc", armored);
-        string keyring = gpg.ExportPublic(fingerprint);
-        gpg.AssertGpgvAccepts(keyring, signature, data);
-        GpgHome.AssertSqvAccepts(keyring, signature, data);
+        gpg.AssertVerifiersAccept(gpg.ExportPublic(fingerprint), Encoding.ASCII.GetBytes(armored), Data);
     }
 
     [Fact]
@@ -114,12 +109,8 @@ public class SigningKeyTests
         Assert.Equal(primary, key.PrimaryFingerprint);
         Assert.Equal(SigningKeyAlgorithm.Ed25519, key.Algorithm);
         Assert.Equal(signingSubkey, key.Fingerprint);
-        string keyring = gpg.ExportPublic(primary);
-        string data = gpg.Write("data", Data);
-        string signature = gpg.Write("data.sig", key.SignDetached(GpgHome.SignTime, Data));
-        string output = gpg.AssertGpgvAccepts(keyring, signature, data);
+        string output = gpg.AssertVerifiersAccept(gpg.ExportPublic(primary), key.SignDetached(GpgHome.SignTime, Data), Data);
         Assert.Contains(signingSubkey, output, StringComparison.Ordinal);
-        GpgHome.AssertSqvAccepts(keyring, signature, data);
     }
 
     [Fact]
