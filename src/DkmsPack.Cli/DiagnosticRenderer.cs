@@ -14,6 +14,7 @@ internal static class DiagnosticRenderer
         ["output"] = "-o",
         ["release"] = "--release",
         ["revision"] = "--revision",
+        ["signing-passphrase"] = "--signing-passphrase-file (or DKMSPACK_SIGNING_PASSPHRASE)",
     };
 
     public static string SpellOption(string key) => s_spellings.GetValueOrDefault(key) ?? "--" + key;

@@ -45,7 +45,7 @@ internal static class BuildCommand
                     PackageCommand.Report(human, outcome, parse.GetValue(options.Quiet), parse.GetValue(options.Verbose));
                     if (asJson)
                     {
-                        console.Out.WriteLine(Manifest.ToJson(outcome.Packages, outcome.Warnings, DiagnosticRenderer.SpellOption));
+                        console.Out.WriteLine(Manifest.ToJson(outcome.Packages, outcome.Warnings, DiagnosticRenderer.SpellOption, outcome.Signing));
                     }
 
                     return ExitCode.Success;

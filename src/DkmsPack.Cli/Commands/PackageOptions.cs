@@ -91,6 +91,23 @@ internal sealed class PackageOptions
         HelpName = "dir",
     };
 
+    public Option<bool> Sign { get; } = new("--sign")
+    {
+        Description = "Sign the packages (and SHA256SUMS) with the OpenPGP secret key in $DKMSPACK_SIGNING_KEY (ASCII-armoured or binary).",
+    };
+
+    public Option<string?> SigningKey { get; } = new("--signing-key")
+    {
+        Description = "Sign with the OpenPGP secret key in this file (implies --sign). Passphrase: $DKMSPACK_SIGNING_PASSPHRASE or --signing-passphrase-file.",
+        HelpName = "file",
+    };
+
+    public Option<string?> SigningPassphraseFile { get; } = new("--signing-passphrase-file")
+    {
+        Description = "Read the signing key's passphrase from this file (its first line). Never pass a passphrase on the command line.",
+        HelpName = "file",
+    };
+
     public Option<bool> Quiet { get; } = new("--quiet", "-q")
     {
         Description = "Print nothing but errors.",
@@ -104,7 +121,7 @@ internal sealed class PackageOptions
     public void AddTo(Command command)
     {
         command.Arguments.Add(SourceDirectory);
-        foreach (Option option in (Option[])[Output, Version, Revision, Maintainer, Summary, Description, License, Copyright, Homepage, Compression, CompressionLevel, Exclude, Templates, Quiet, Verbose])
+        foreach (Option option in (Option[])[Output, Version, Revision, Maintainer, Summary, Description, License, Copyright, Homepage, Compression, CompressionLevel, Exclude, Templates, Sign, SigningKey, SigningPassphraseFile, Quiet, Verbose])
         {
             command.Options.Add(option);
         }
@@ -148,6 +165,7 @@ internal sealed class PackageOptions
         Compression = ParseCompression(parse.GetValue(Compression)),
         CompressionLevel = ParseLevel(parse.GetValue(CompressionLevel)),
         Excludes = parse.GetValue(Exclude) ?? [],
+        Signing = SigningInput.Read(parse.GetValue(Sign), parse.GetValue(SigningKey), parse.GetValue(SigningPassphraseFile)),
         TemplatesDirectory = parse.GetValue(Templates),
         SourceDateEpoch = System.Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"),
         Environment = EnvironmentVariables(),

@@ -41,9 +41,19 @@ public sealed record BuildRequest
     /// <summary>Write SHA256SUMS of the packages beside them.</summary>
     public bool WriteChecksums { get; init; }
 
+    /// <summary>Sign the packages (and SHA256SUMS) with this key; null: unsigned.</summary>
+    public SigningRequest? Signing { get; init; }
+
     /// <summary>The environment's SOURCE_DATE_EPOCH, verbatim (validated by <see cref="SpecBuilder"/>).</summary>
     public string? SourceDateEpoch { get; init; }
 
     /// <summary>Maintainer defaults, as dch reads them: DEBFULLNAME/DEBEMAIL, else NAME/EMAIL.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
+
+/// <summary>
+/// An OpenPGP secret key as the front end read it (from a file or an environment variable), for the engine to load
+/// before anything is written. <see cref="Origin"/> names it in messages (a path, or the variable's name); the key
+/// and the passphrase are never shown. The engine clears both arrays once the key is loaded.
+/// </summary>
+public sealed record SigningRequest(byte[] Key, string Origin, char[] Passphrase);

@@ -24,8 +24,12 @@ public interface IPackageFormat
     IReadOnlyList<PlannedOutput> Outputs(PackageSpec spec, PackageIdentity identity, BuildRequest request);
 }
 
-/// <summary>What an output writer gets besides its stream: the templates, a scratch directory and progress.</summary>
-public sealed record WriteContext(TemplateSet Templates, string ScratchDirectory, IProgress<PackagingProgress>? Progress);
+/// <summary>
+/// What an output writer gets besides its stream: the templates, a scratch directory, progress, and the key to sign
+/// with (null: unsigned). Signatures are dated with the spec's build time (SOURCE_DATE_EPOCH when set), so a signed
+/// package is as reproducible as an unsigned one.
+/// </summary>
+public sealed record WriteContext(TemplateSet Templates, string ScratchDirectory, IProgress<PackagingProgress>? Progress, Signing.SigningKey? Signer = null);
 
 /// <summary>
 /// One file a format will write: its name, the package it is (null for a companion file such as a spec; packages are

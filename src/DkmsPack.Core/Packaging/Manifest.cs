@@ -12,7 +12,11 @@ public static class Manifest
     /// "diagnostics":[{"severity":…,"code":…,"file":…,"line":…,"message":…,"remedy":…}]}</c>, written with Utf8JsonWriter
     /// so it needs no reflection (Native AOT). Option keys in the texts are spelled by <paramref name="spellOption"/>.
     /// </summary>
-    public static string ToJson(IReadOnlyList<BuiltPackage> packages, IReadOnlyList<Diagnostic> diagnostics, Func<string, string> spellOption)
+    /// <param name="packages">The packages written.</param>
+    /// <param name="diagnostics">The run's findings.</param>
+    /// <param name="spellOption">Spells option keys in the texts.</param>
+    /// <param name="signing">Which key signed which files (<c>"signing":{"fingerprint":…,"keyId":…,"signedFiles":[…]}</c>), or null.</param>
+    public static string ToJson(IReadOnlyList<BuiltPackage> packages, IReadOnlyList<Diagnostic> diagnostics, Func<string, string> spellOption, SigningSummary? signing = null)
     {
         ArgumentNullException.ThrowIfNull(packages);
         ArgumentNullException.ThrowIfNull(diagnostics);
@@ -33,10 +37,30 @@ public static class Manifest
                 json.WriteString("version", package.Version);
                 json.WriteNumber("size", package.Size);
                 json.WriteString("sha256", package.Sha256);
+                if (package.SignedBy is { } fingerprint)
+                {
+                    json.WriteString("signedBy", fingerprint);
+                }
+
                 json.WriteEndObject();
             }
 
             json.WriteEndArray();
+            if (signing is not null)
+            {
+                json.WriteStartObject("signing");
+                json.WriteString("fingerprint", signing.Fingerprint);
+                json.WriteString("keyId", signing.KeyId);
+                json.WriteStartArray("signedFiles");
+                foreach (string file in signing.SignedFiles)
+                {
+                    json.WriteStringValue(file);
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
             json.WriteStartArray("diagnostics");
             foreach (Diagnostic diagnostic in diagnostics)
             {

@@ -4,14 +4,19 @@ using DkmsPack.Dkms;
 using DkmsPack.IO;
 using DkmsPack.Model;
 using DkmsPack.Rendering;
+using DkmsPack.Signing;
 
 namespace DkmsPack.Packaging;
 
 /// <summary>One package written by a build.</summary>
-public sealed record BuiltPackage(string Path, string Format, string Name, string Version, long Size, string Sha256);
+/// <param name="SignedBy">The fingerprint of the key that signed it, or null.</param>
+public sealed record BuiltPackage(string Path, string Format, string Name, string Version, long Size, string Sha256, string? SignedBy = null);
 
 /// <summary>What a build produced (every file, the packages among them), and the warnings worth showing.</summary>
-public sealed record BuildOutcome(IReadOnlyList<BuiltPackage> Packages, IReadOnlyList<WrittenFile> Files, DkmsConf Conf, PackageSpec Spec, IReadOnlyList<Diagnostic> Warnings);
+public sealed record BuildOutcome(IReadOnlyList<BuiltPackage> Packages, IReadOnlyList<WrittenFile> Files, DkmsConf Conf, PackageSpec Spec, IReadOnlyList<Diagnostic> Warnings, SigningSummary? Signing = null);
+
+/// <summary>Which key signed a build, and which of its files carry a signature (SHA256SUMS by SHA256SUMS.asc).</summary>
+public sealed record SigningSummary(string Fingerprint, string KeyId, IReadOnlyList<string> SignedFiles);
 
 /// <summary>
 /// The engine's front door, the same for every format: one reading of the tree; every format's identity stated and
@@ -21,6 +26,9 @@ public sealed record BuildOutcome(IReadOnlyList<BuiltPackage> Packages, IReadOnl
 public static class PackageBuild
 {
     public const string ChecksumsFileName = "SHA256SUMS";
+
+    /// <summary>The armoured detached signature of SHA256SUMS, as gpgv and sqv check it.</summary>
+    public const string ChecksumsSignatureFileName = ChecksumsFileName + ".asc";
 
     /// <summary>NAME_MAX of Linux file systems, in bytes.</summary>
     private const int MaxFileNameBytes = 255;
@@ -37,25 +45,54 @@ public static class PackageBuild
         List<PlannedOutput> outputs = [.. identified.SelectMany(f => f.Format.Outputs(spec, f.Identity, request))];
         CheckFileNames(outputs, request.WriteChecksums);
 
+        // The key is loaded (and its passphrase checked) before the first byte is written.
+        using SigningKey? signer = LoadKey(request.Signing, spec.BuildTime);
         using OutputTransaction transaction = OutputTransaction.Begin(request.OutputDirectory);
-        var context = new WriteContext(templates, transaction.ScratchDirectory, progress);
+        var context = new WriteContext(templates, transaction.ScratchDirectory, progress, signer);
         var packages = new List<BuiltPackage>();
         foreach (PlannedOutput output in outputs)
         {
             WrittenFile file = transaction.Write(output.FileName, stream => output.Write(stream, context));
             if (output.Package is { } identity)
             {
-                packages.Add(new BuiltPackage(file.Path, identity.Format, identity.Name, identity.Version, file.Size, file.Sha256));
+                packages.Add(new BuiltPackage(file.Path, identity.Format, identity.Name, identity.Version, file.Size, file.Sha256, signer?.Fingerprint));
             }
         }
 
         if (request.WriteChecksums)
         {
-            transaction.Write(ChecksumsFileName, stream => stream.Write(Encoding.UTF8.GetBytes(Checksums(packages))));
+            byte[] checksums = Encoding.UTF8.GetBytes(Checksums(packages));
+            transaction.Write(ChecksumsFileName, stream => stream.Write(checksums));
+            if (signer is not null)
+            {
+                using var signed = new MemoryStream(checksums, writable: false);
+                string signature = signer.SignDetachedArmored(spec.BuildTime, signed);
+                transaction.Write(ChecksumsSignatureFileName, stream => stream.Write(Encoding.ASCII.GetBytes(signature)));
+            }
         }
 
         IReadOnlyList<WrittenFile> files = transaction.Commit();
-        return new BuildOutcome(packages, files, built.Conf, spec, built.Warnings);
+        SigningSummary? signing = signer is null ? null : new SigningSummary(signer.Fingerprint, signer.KeyId, [.. packages.Select(p => Path.GetFileName(p.Path)), .. request.WriteChecksums ? [ChecksumsFileName] : Array.Empty<string>()]);
+        return new BuildOutcome(packages, files, built.Conf, spec, built.Warnings, signing);
+    }
+
+    /// <summary>Loads the signing key valid at <paramref name="signatureTime"/>, then clears what the caller read.</summary>
+    private static SigningKey? LoadKey(SigningRequest? request, long signatureTime)
+    {
+        if (request is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return SigningKey.Load(request.Key, request.Passphrase, signatureTime, request.Origin);
+        }
+        finally
+        {
+            Array.Clear(request.Key);
+            Array.Clear(request.Passphrase);
+        }
     }
 
     /// <summary>

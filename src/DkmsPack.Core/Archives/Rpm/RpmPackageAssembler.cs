@@ -63,12 +63,13 @@ public static class RpmPackageAssembler
     /// <exception cref="ArgumentException">The main header does not start with the header magic or its length disagrees with its intro; the payload stream cannot read and seek.</exception>
     /// <exception cref="ArchiveLimitException">Header + payload or the uncompressed payload reaches 4 GiB.</exception>
     /// <exception cref="IOException">The payload changed length while being copied.</exception>
-    public static void Write(Stream output, string leadName, ReadOnlySpan<byte> mainHeader, Stream compressedPayload, long uncompressedPayloadSize)
+    /// <param name="headerSignature">An OpenPGP signature of the main header for the signature header, or null.</param>
+    public static void Write(Stream output, string leadName, ReadOnlySpan<byte> mainHeader, Stream compressedPayload, long uncompressedPayloadSize, RpmHeaderSignature? headerSignature = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(compressedPayload);
         byte[] lead = RpmLead.Create(leadName);
-        byte[] signature = BuildSignatureHeader(mainHeader, compressedPayload, uncompressedPayloadSize);
+        byte[] signature = BuildSignatureHeader(mainHeader, compressedPayload, uncompressedPayloadSize, headerSignature);
         long payloadStart = compressedPayload.Position;
         long payloadLength = compressedPayload.Length - payloadStart;
 
@@ -98,7 +99,7 @@ public static class RpmPackageAssembler
     /// <returns>The serialized signature header, without the padding that follows it in the file.</returns>
     /// <exception cref="ArgumentException">See <see cref="Write"/>.</exception>
     /// <exception cref="ArchiveLimitException">See <see cref="Write"/>.</exception>
-    public static byte[] BuildSignatureHeader(ReadOnlySpan<byte> mainHeader, Stream compressedPayload, long uncompressedPayloadSize)
+    public static byte[] BuildSignatureHeader(ReadOnlySpan<byte> mainHeader, Stream compressedPayload, long uncompressedPayloadSize, RpmHeaderSignature? headerSignature = null)
     {
         ArgumentNullException.ThrowIfNull(compressedPayload);
         ArgumentOutOfRangeException.ThrowIfNegative(uncompressedPayloadSize);
@@ -137,13 +138,18 @@ public static class RpmPackageAssembler
         // Types and counts must equal the main-header twins' (SHA1HEADER/SHA256HEADER s, SIGSIZE i,
         // SIGMD5 x[16], ARCHIVESIZE i) or rpm rejects the package: docs/rpm-format.md, "Legacy signature
         // tags in the main header".
-        return new RpmHeaderBuilder()
+        var header = new RpmHeaderBuilder()
             .AddString(RpmSignatureTag.Sha1, sha1)
             .AddString(RpmSignatureTag.Sha256, sha256)
             .AddInt32(RpmSignatureTag.Size, size)
             .AddBinary(RpmSignatureTag.Md5, md5Digest)
-            .AddInt32(RpmSignatureTag.PayloadSize, payloadSize)
-            .Build(RpmTag.HeaderSignatures);
+            .AddInt32(RpmSignatureTag.PayloadSize, payloadSize);
+        if (headerSignature is not null)
+        {
+            header.AddBinary(headerSignature.Tag, headerSignature.Packet);
+        }
+
+        return header.Build(RpmTag.HeaderSignatures);
     }
 
     // A cheap guard against passing the wrong buffer: magic, and length = 16 + 16 × il + dl.
@@ -202,3 +208,11 @@ public static class RpmPackageAssembler
         }
     }
 }
+
+/// <summary>
+/// A header-only OpenPGP signature: the binary signature packet over the main header, and the signature-header tag
+/// rpm reads it from. The payload needs no signature of its own: the signed header holds its SHA-256 (PAYLOADDIGEST).
+/// rpm 4.14 to 6.x read RSA from RSAHEADER (268) and, since 4.16, EdDSA from DSAHEADER (267), the tag rpmsign 4.18+
+/// writes for it (sign/rpmgensig.c, makeSigTag); docs/rpm-format.md, "Signature header".
+/// </summary>
+public sealed record RpmHeaderSignature(RpmTag Tag, byte[] Packet);

@@ -19,6 +19,7 @@ namespace DkmsPack.Packaging.Deb;
 public sealed class DebPackageFormat : IPackageFormat
 {
     private const string FormatVersion = "2.0\n";
+    private const string OriginSignatureMember = "_gpgorigin";
     private const string Architecture = "all";
 
     /// <summary>Template names under templates/.</summary>
@@ -64,10 +65,27 @@ public sealed class DebPackageFormat : IPackageFormat
         package["depends"] = Depends(spec);
         byte[] control = ControlTar(spec, context.Templates, model, md5Sums);
 
+        byte[] debianBinary = Encoding.ASCII.GetBytes(FormatVersion);
         using var ar = new ArWriter(output);
-        ar.WriteMember("debian-binary", spec.BuildTime, Encoding.ASCII.GetBytes(FormatVersion));
+        ar.WriteMember("debian-binary", spec.BuildTime, debianBinary);
         ar.WriteMember("control.tar" + suffix, spec.BuildTime, control);
         ar.WriteMember("data.tar" + suffix, spec.BuildTime, data.Stream.Length, data.Rewind());
+        if (context.Signer is { } signer)
+        {
+            ar.WriteMember(OriginSignatureMember, spec.BuildTime, OriginSignature(signer, spec.BuildTime, debianBinary, control, data.Rewind()));
+        }
+    }
+
+    /// <summary>
+    /// The debsigs origin signature: a binary detached OpenPGP signature (debsigs runs gpg --detach-sign without
+    /// --armor) of the members debian-binary, control.tar.* and data.tar.*, concatenated in that order, as
+    /// debsig-verify checks it. dpkg itself ignores members whose names start with '_' (deb(5)).
+    /// </summary>
+    private static byte[] OriginSignature(Signing.SigningKey signer, long time, byte[] debianBinary, byte[] control, Stream data)
+    {
+        using var first = new MemoryStream(debianBinary, writable: false);
+        using var second = new MemoryStream(control, writable: false);
+        return signer.SignDetached(time, first, second, data);
     }
 
     /// <summary>dh_dkms's rule: BUILD_EXCLUSIVE_CONFIG needs dkms 3.0.3-4; everything else works from 2.1.0.0.</summary>

@@ -122,8 +122,19 @@ public sealed class RpmPackageFormat : IPackageFormat
         PayloadSummary summary = WritePayload(spec, payload.Stream, new ProgressCounter(identity.Format, spec.SourceEntries, context.Progress));
         byte[] header = MainHeader(spec, identity, scriptlets, summary);
 
+        RpmHeaderSignature? signature = context.Signer is { } signer ? HeaderSignature(signer, spec.BuildTime, header) : null;
         payload.Rewind();
-        RpmPackageAssembler.Write(output, $"{identity.Name}-{identity.Version}", header, payload.Stream, summary.UncompressedSize);
+        RpmPackageAssembler.Write(output, $"{identity.Name}-{identity.Version}", header, payload.Stream, summary.UncompressedSize, signature);
+    }
+
+    /// <summary>
+    /// A v4 header-only signature, as rpmsign --addsign writes since rpm 4.16 (the payload is covered by PAYLOADDIGEST
+    /// inside the signed header): RSA in RSAHEADER, EdDSA in DSAHEADER (sign/rpmgensig.c).
+    /// </summary>
+    private static RpmHeaderSignature HeaderSignature(Signing.SigningKey signer, long time, byte[] header)
+    {
+        RpmTag tag = signer.Algorithm == Signing.SigningKeyAlgorithm.Rsa ? RpmSignatureTag.Rsa : RpmSignatureTag.Dsa;
+        return new RpmHeaderSignature(tag, signer.SignDetached(time, header));
     }
 
     private static PayloadSummary WritePayload(PackageSpec spec, Stream destination, ProgressCounter progress)
