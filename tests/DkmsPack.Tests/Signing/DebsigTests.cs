@@ -69,7 +69,7 @@ public class DebsigTests
     }
 
     /// <summary>debsig-verify's layout: POLICIES/KEYID/*.pol and KEYRINGS/KEYID/FILE, the key ID being the signer's.</summary>
-    private static (string Policies, string Keyrings) Policy(GpgHome gpg, SigningKey key)
+    internal static (string Policies, string Keyrings) Policy(GpgHome gpg, SigningKey key)
     {
         string policies = gpg.Combine("policies");
         string keyrings = gpg.Combine("keyrings");

@@ -123,7 +123,7 @@ internal static class RealTool
         return stdOut;
     }
 
-    private static string? Find(string program)
+    public static string? Find(string program)
     {
         if (program.Contains('/', StringComparison.Ordinal))
         {
