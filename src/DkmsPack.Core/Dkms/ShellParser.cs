@@ -13,6 +13,7 @@ internal sealed class ShellParser
     private readonly SourceText _source;
     private readonly IReadOnlyList<ShellToken> _tokens;
     private int _index;
+    private int _nesting;
 
     private ShellParser(SourceText source, IReadOnlyList<ShellToken> tokens)
     {
@@ -26,6 +27,7 @@ internal sealed class ShellParser
     /// Parses the whole file. Like bash sourcing a file, it keeps every complete top-level command before the first
     /// syntax error and drops the rest, including a compound command the error interrupted.
     /// </summary>
+    /// <exception cref="DkmsConfLimitException">Commands or expansions nest deeper than <see cref="DkmsConfLimits.MaxNesting"/>.</exception>
     public static ShellScript Parse(SourceText source)
     {
         (IReadOnlyList<ShellToken> tokens, ShellSyntaxError? lexerError) = ShellLexer.Tokenize(source.Text);
@@ -133,7 +135,20 @@ internal sealed class ShellParser
         return new Pipeline(commands, TextSpan.FromBounds(start, commands[^1].Span.End));
     }
 
+    // Every compound command recurses through here, so this bounds the depth of the recursion (and of the evaluator's).
     private ShellCommand ParseCommand()
+    {
+        if (++_nesting > DkmsConfLimits.MaxNesting)
+        {
+            throw DkmsConfLimitException.Nesting(Current.Span.Start);
+        }
+
+        ShellCommand command = ParseCommandUnguarded();
+        _nesting--;
+        return command;
+    }
+
+    private ShellCommand ParseCommandUnguarded()
     {
         ShellToken token = Current;
         ShellCommand command;
