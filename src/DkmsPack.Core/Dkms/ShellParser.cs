@@ -515,7 +515,7 @@ internal sealed class ShellParser
         {
             ShellTokenKind.End => "syntax error: unexpected end of file",
             ShellTokenKind.Newline => "syntax error: unexpected end of line",
-            _ => $"syntax error near unexpected token '{token.Text}'",
+            _ => $"syntax error near unexpected token '{Shown(token.Text)}'",
         };
         return new ShellSyntaxException(token.Span.Start, what + expectation);
     }
@@ -523,7 +523,14 @@ internal sealed class ShellParser
     private static ShellSyntaxException Unclosed(ShellToken opener, string what, string closer) =>
         new(opener.Span.Start, $"syntax error: '{what}' has no matching '{closer}'");
 
-    private static string Describe(ShellToken token) => token.Word?.LiteralText ?? token.Text;
+    private static string Describe(ShellToken token) => Shown(token.Word?.LiteralText ?? token.Text);
+
+    // A token for a message: at most 60 characters, with a CR (from a CRLF file) and other control characters visible.
+    private static string Shown(string text)
+    {
+        string shown = DkmsConfScript.Abbreviate(text.Replace("\r", "\\r", StringComparison.Ordinal));
+        return string.Concat(shown.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+    }
 
     private static bool IsName(string text) =>
         text.Length > 0 && ShellLexer.IsNameStart(text[0]) && text.All(ShellLexer.IsNameChar);

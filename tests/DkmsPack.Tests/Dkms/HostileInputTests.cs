@@ -161,6 +161,15 @@ public class HostileInputTests
     }
 
     [Fact]
+    public void Read_CrLfAfterDo_NamesTheTokenWithTheCarriageReturnVisible()
+    {
+        InvalidInputException e = Assert.Throws<InvalidInputException>(() => Read(Header + "for i in a; do\r\nA=1\r\ndone\r\n"));
+
+        Diagnostic error = Assert.Single(e.Diagnostics, diagnostic => diagnostic.Line == 4);
+        Assert.Equal("syntax error near unexpected token 'do\\r' (expected 'do') (bash stops reading dkms.conf here)", error.Message);
+    }
+
+    [Fact]
     public void Parse_CrLf_AssignsWhatBashAssigns()
     {
         // Each expectation is bash 5.2's `declare -p` after sourcing the same text.
