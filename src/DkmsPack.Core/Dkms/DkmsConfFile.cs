@@ -23,7 +23,7 @@ public sealed record DkmsConfFileContent(byte[] Bytes, string Text, Encoding Enc
 /// <summary>Reads dkms.conf from disk without trusting what the path leads to.</summary>
 public static class DkmsConfFile
 {
-    private const string NeedsDkmsConf = "a DKMS module tree needs a dkms.conf file at its top";
+    private const string NeedsDkmsConf = "a DKMS module tree needs a dkms.conf at its top";
 
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -47,7 +47,7 @@ public sealed class DkmsConfFileTests : IDisposable
     {
         Diagnostic error = ReadError(ConfPath);
 
-        Assert.Equal(("not found", "a DKMS module tree needs a dkms.conf file at its top"), (error.Message, error.Remedy));
+        Assert.Equal(("not found", "a DKMS module tree needs a dkms.conf at its top"), (error.Message, error.Remedy));
     }
 
     [Fact]
