@@ -25,9 +25,26 @@ public static class DkmsConfReader
         ArgumentNullException.ThrowIfNull(displayPath);
         ArgumentNullException.ThrowIfNull(options);
 
-        DkmsConfScript original = DkmsConfScript.Parse(text);
-        DkmsConfScript packaged = options.Version is null ? original : DkmsConfScript.Parse(text, options.Version);
-        DkmsConfValidation validation = DkmsConfValidator.Validate(original, packaged, displayPath, options);
+        if (CheckEncoding(text) is { } encodingError)
+        {
+            throw new InvalidInputException([Diagnostic.Error(displayPath, encodingError.Line, encodingError.Message, encodingError.Remedy, DiagnosticCode.DkmsConf)]);
+        }
+
+        DkmsConfScript original;
+        DkmsConfScript packaged;
+        DkmsConfValidation validation;
+        try
+        {
+            original = DkmsConfScript.Parse(text).StripCarriageReturnsAsDkmsDoes();
+            packaged = options.Version is null ? original : DkmsConfScript.Parse(text, options.Version).StripCarriageReturnsAsDkmsDoes();
+            validation = DkmsConfValidator.Validate(original, packaged, displayPath, options);
+        }
+        catch (DkmsConfLimitException e)
+        {
+            int line = new SourceText(text).LineAt(e.Offset);
+            throw new InvalidInputException([Diagnostic.Error(displayPath, line, e.Message, e.Remedy, DiagnosticCode.DkmsConf)]);
+        }
+
         if (validation.Diagnostics.Any(diagnostic => diagnostic.IsError))
         {
             throw new InvalidInputException(validation.Diagnostics);
@@ -45,5 +62,28 @@ public static class DkmsConfReader
             Warnings = validation.Diagnostics,
             PackagedText = PackagedTextWriter.Write(original, options.Version),
         };
+    }
+
+    // Text bash would read differently from what its author sees, or too large to be a real dkms.conf.
+    private static (int Line, string Message, string Remedy)? CheckEncoding(string text)
+    {
+        const string SaveAsUtf8 = "save dkms.conf as UTF-8 without a byte order mark";
+        if (text.Length > DkmsConfLimits.MaxFileBytes)
+        {
+            return (0, $"is larger than {DkmsConfLimits.MaxFileBytes / 1024} KiB; a real dkms.conf has a few kilobytes", "check that this is the module's dkms.conf");
+        }
+
+        if (text.StartsWith('\uFEFF'))
+        {
+            return (1, "starts with a UTF-8 byte order mark (BOM): bash reads it as part of the first line, so DKMS does not see that line's assignment", SaveAsUtf8);
+        }
+
+        int nul = text.IndexOf('\0', StringComparison.Ordinal);
+        if (nul >= 0)
+        {
+            return (new SourceText(text).LineAt(nul), "contains NUL characters, which bash drops without a word; the file is probably UTF-16 text", SaveAsUtf8);
+        }
+
+        return null;
     }
 }

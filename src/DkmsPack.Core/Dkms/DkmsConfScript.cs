@@ -9,12 +9,52 @@ internal sealed record DynamicReason(string Text);
 /// A value as static evaluation sees it. <see cref="Text"/> is the value with literal parts and static references resolved;
 /// DKMS run-time variables (<c>${kernelver}</c> …) and anything dynamic stay as written.
 /// </summary>
-/// <param name="Dynamic">Why the value cannot be known without running bash; null when it can.</param>
-/// <param name="RunTimeReferences">DKMS run-time variables the value refers to, as written.</param>
-/// <param name="StaticPrefix">The part of <see cref="Text"/> before the first run-time reference.</param>
-internal sealed record ShellValue(string Text, DynamicReason? Dynamic, IReadOnlyList<string> RunTimeReferences, string StaticPrefix)
+/// <remarks>
+/// <c>NAME+=x</c> repeated must not copy the growing value each time (a 40,000-line file would take minutes), so the
+/// text lives in a builder shared along a chain of appends: each value is a prefix of it, and appending to the newest
+/// value extends the builder in place. Appending to an older one copies, leaving the others intact.
+/// </remarks>
+internal sealed record ShellValue
 {
-    public static ShellValue Literal(string text) => new(text, null, [], text);
+    /// <summary>The run-time references kept; messages name only the first.</summary>
+    private const int MaxKeptReferences = 8;
+
+    private readonly StringBuilder _buffer;
+    private readonly int _length;
+    private string? _text;
+
+    /// <param name="Dynamic">Why the value cannot be known without running bash; null when it can.</param>
+    /// <param name="RunTimeReferences">DKMS run-time variables the value refers to, as written (the first few).</param>
+    /// <param name="StaticPrefixLength">The length of the part before the first run-time reference.</param>
+    public ShellValue(string text, DynamicReason? dynamic, IReadOnlyList<string> runTimeReferences, int staticPrefixLength)
+        : this(new StringBuilder(text), text.Length, dynamic, runTimeReferences, staticPrefixLength)
+    {
+        _text = text;
+    }
+
+    private ShellValue(StringBuilder buffer, int length, DynamicReason? dynamic, IReadOnlyList<string> runTimeReferences, int staticPrefixLength)
+    {
+        _buffer = buffer;
+        _length = length;
+        Dynamic = dynamic;
+        RunTimeReferences = runTimeReferences.Count <= MaxKeptReferences ? runTimeReferences : [.. runTimeReferences.Take(MaxKeptReferences)];
+        StaticPrefixLength = staticPrefixLength;
+    }
+
+    public string Text => _text ??= _buffer.ToString(0, _length);
+
+    public int Length => _length;
+
+    public DynamicReason? Dynamic { get; init; }
+
+    public IReadOnlyList<string> RunTimeReferences { get; }
+
+    public int StaticPrefixLength { get; }
+
+    /// <summary>The part of <see cref="Text"/> before the first run-time reference.</summary>
+    public string StaticPrefix => StaticPrefixLength == _length ? Text : Text[..StaticPrefixLength];
+
+    public static ShellValue Literal(string text) => new(text, null, [], text.Length);
 
     /// <summary>Known now, with no run-time variable in it: the same string on every machine and for every kernel.</summary>
     public bool IsLiteral => Dynamic is null && RunTimeReferences.Count == 0;
@@ -23,12 +63,27 @@ internal sealed record ShellValue(string Text, DynamicReason? Dynamic, IReadOnly
     public string? WhyNotLiteral =>
         Dynamic?.Text ?? (RunTimeReferences.Count > 0 ? $"refers to {RunTimeReferences[0]}, which DKMS sets only while it works on a kernel" : null);
 
-    /// <summary><c>NAME+=value</c>.</summary>
-    public ShellValue Concat(ShellValue tail) => new(
-        Text + tail.Text,
-        Dynamic ?? tail.Dynamic,
-        [.. RunTimeReferences, .. tail.RunTimeReferences],
-        RunTimeReferences.Count > 0 ? StaticPrefix : Text + tail.StaticPrefix);
+    /// <summary><c>NAME+=value</c>: in place when this is the newest value of its builder, otherwise on a copy.</summary>
+    public ShellValue Concat(ShellValue tail)
+    {
+        StringBuilder buffer = _length == _buffer.Length ? _buffer : new StringBuilder(Text, _length + tail.Length);
+        buffer.Append(tail.Text);
+        IReadOnlyList<string> references = tail.RunTimeReferences.Count == 0 || RunTimeReferences.Count >= MaxKeptReferences
+            ? RunTimeReferences
+            : [.. RunTimeReferences, .. tail.RunTimeReferences];
+        int prefix = RunTimeReferences.Count > 0 ? StaticPrefixLength : _length + tail.StaticPrefixLength;
+        return new ShellValue(buffer, _length + tail.Length, Dynamic ?? tail.Dynamic, references, prefix);
+    }
+
+    /// <summary>The value without its last character (for DKMS's trailing-CR strip).</summary>
+    public ShellValue WithoutLastCharacter() =>
+        new(Text[..^1], Dynamic, RunTimeReferences, Math.Min(StaticPrefixLength, _length - 1));
+
+    public bool Equals(ShellValue? other) =>
+        other is not null && Dynamic == other.Dynamic && StaticPrefixLength == other.StaticPrefixLength
+        && string.Equals(Text, other.Text, StringComparison.Ordinal) && RunTimeReferences.SequenceEqual(other.RunTimeReferences);
+
+    public override int GetHashCode() => HashCode.Combine(Text, Dynamic, StaticPrefixLength);
 }
 
 /// <summary>One array element (index 0 is the plain scalar) and where it was last assigned.</summary>
@@ -38,9 +93,18 @@ internal sealed record VariableElement(ShellValue Value, int Line, TextSpan Valu
 /// <summary>A shell variable after static evaluation. Every bash variable is an array; <c>NAME=x</c> sets element 0.</summary>
 internal sealed class ShellVariable(string name)
 {
+    private readonly SortedDictionary<int, VariableElement> _elements = [];
+
+    // The same keys: SortedSet finds the highest in O(log n), SortedDictionary only by walking all of them.
+    private readonly SortedSet<int> _indices = [];
+
     public string Name { get; } = name;
 
-    public SortedDictionary<int, VariableElement> Elements { get; } = [];
+    /// <summary>The set elements, by ascending index.</summary>
+    public IReadOnlyDictionary<int, VariableElement> Elements => _elements;
+
+    /// <summary>Where <c>NAME+=( … )</c> appends: one past the highest index (0 for an empty array).</summary>
+    public int NextIndex => _indices.Count == 0 ? 0 : _indices.Max + 1;
 
     /// <summary>Set when it is unknown which elements exist, e.g. after <c>NAME=( $(ls) )</c> or <c>NAME[$i]=…</c>.</summary>
     public DynamicReason? IndicesDynamic { get; set; }
@@ -48,7 +112,25 @@ internal sealed class ShellVariable(string name)
     /// <summary>The line of the last assignment.</summary>
     public int Line { get; set; }
 
-    public VariableElement? Element(int index) => Elements.TryGetValue(index, out VariableElement? element) ? element : null;
+    public VariableElement? Element(int index) => _elements.TryGetValue(index, out VariableElement? element) ? element : null;
+
+    public void Set(int index, VariableElement element)
+    {
+        _elements[index] = element;
+        _indices.Add(index);
+    }
+
+    public void Remove(int index)
+    {
+        _elements.Remove(index);
+        _indices.Remove(index);
+    }
+
+    public void Clear()
+    {
+        _elements.Clear();
+        _indices.Clear();
+    }
 }
 
 /// <summary>
@@ -86,6 +168,32 @@ internal sealed class DkmsConfScript
         return ShellEvaluator.Evaluate(ShellParser.Parse(source), source, packageVersionOverride);
     }
 
+    /// <summary>
+    /// Turns the values bash assigned into the values DKMS uses: safe_source copies each element of the
+    /// <see cref="DkmsDirectives.SafeSourceVariables"/> out of its subshell without one trailing CR, so in a CRLF file
+    /// <c>PACKAGE_NAME="x"\r</c>, which bash reads as "x\r", still names "x". Returns this script.
+    /// </summary>
+    public DkmsConfScript StripCarriageReturnsAsDkmsDoes()
+    {
+        foreach (ShellVariable variable in Variables.Values)
+        {
+            if (!DkmsDirectives.SafeSourceVariables.Contains(variable.Name))
+            {
+                continue;
+            }
+
+            foreach ((int index, VariableElement element) in variable.Elements.ToList())
+            {
+                if (element.Value.Text.EndsWith('\r'))
+                {
+                    variable.Set(index, element with { Value = element.Value.WithoutLastCharacter() });
+                }
+            }
+        }
+
+        return this;
+    }
+
     public ShellVariable? Variable(string name) => Variables.GetValueOrDefault(name);
 
     public VariableElement? Element(string name, int index = 0) => Variable(name)?.Element(index);
@@ -100,7 +208,7 @@ internal sealed class DkmsConfScript
         SkippedCommand? sourcing = null;
         foreach (SkippedCommand command in commands)
         {
-            if (MentionsWord(command.Text, name))
+            if (WordsIn(command.Text).Contains(name, StringComparer.Ordinal))
             {
                 mentioning = command;
             }
@@ -110,17 +218,44 @@ internal sealed class DkmsConfScript
             }
         }
 
-        SkippedCommand? likely = mentioning ?? sourcing;
-        return likely is null ? null : $"it may come from `{Abbreviate(likely.Text)}` at line {likely.Line}, a command dkmspack does not run";
+        return DescribeLikelySource(mentioning ?? sourcing);
+    }
+
+    /// <summary>The hint "it may come from `…` at line N" for <paramref name="command"/>; null for none.</summary>
+    public static string? DescribeLikelySource(SkippedCommand? command) =>
+        command is null ? null : $"it may come from `{Abbreviate(command.Text)}` at line {command.Line}, a command dkmspack does not run";
+
+    /// <summary>The words of <paramref name="text"/> that could be variable names: maximal runs of name characters.</summary>
+    public static IEnumerable<string> WordsIn(string text)
+    {
+        int start = -1;
+        for (int i = 0; i <= text.Length; i++)
+        {
+            bool nameChar = i < text.Length && ShellLexer.IsNameChar(text[i]);
+            if (nameChar && start < 0)
+            {
+                start = i;
+            }
+            else if (!nameChar && start >= 0)
+            {
+                yield return text[start..i];
+                start = -1;
+            }
+        }
     }
 
     /// <summary>Shell text on one line and at most 60 characters, for messages.</summary>
     public static string Abbreviate(string text)
     {
         const int MaxLength = 60;
-        var oneLine = new StringBuilder(text.Length);
-        foreach (char c in text.Trim())
+        var oneLine = new StringBuilder(MaxLength + 1);
+        foreach (char c in text.AsSpan().Trim())
         {
+            if (oneLine.Length > MaxLength)
+            {
+                break;
+            }
+
             if (char.IsWhiteSpace(c))
             {
                 if (oneLine.Length > 0 && oneLine[^1] != ' ')
@@ -135,21 +270,5 @@ internal sealed class DkmsConfScript
         }
 
         return oneLine.Length <= MaxLength ? oneLine.ToString() : string.Concat(oneLine.ToString(0, MaxLength - 1), "…");
-    }
-
-    private static bool MentionsWord(string text, string word)
-    {
-        for (int at = text.IndexOf(word, StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + 1, StringComparison.Ordinal))
-        {
-            int end = at + word.Length;
-            bool startsWord = at == 0 || !ShellLexer.IsNameChar(text[at - 1]);
-            bool endsWord = end == text.Length || !ShellLexer.IsNameChar(text[end]);
-            if (startsWord && endsWord)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

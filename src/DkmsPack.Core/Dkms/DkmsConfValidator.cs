@@ -22,6 +22,8 @@ internal sealed class DkmsConfValidator
     private const string NameCharacters = "letters, digits and . _ + -";
     private const string VersionCharacters = "letters, digits and . _ + ~ : -";
     private const string NoNameOption = "write the name as a literal in dkms.conf (dkmspack has no option to set it)";
+    private static readonly string s_version = OptionRef.To("version");
+    private static readonly string s_passVersion = $"pass {s_version}";
 
     private readonly DkmsConfScript _original;
     private readonly DkmsConfScript _effective;
@@ -51,7 +53,10 @@ internal sealed class DkmsConfValidator
     {
         if (_original.SyntaxError is { } syntaxError)
         {
-            Error(_original.Source.LineAt(syntaxError.Offset), $"{syntaxError.Message} (bash stops reading dkms.conf here)");
+            string? remedy = _original.Source.Text.Contains("\r\n", StringComparison.Ordinal)
+                ? "convert dkms.conf to Unix (LF) line endings, e.g. with dos2unix: bash reads the CR of a CRLF line as part of it, so then, do, fi or done followed by it is no keyword"
+                : null;
+            Error(_original.Source.LineAt(syntaxError.Offset), $"{syntaxError.Message} (bash stops reading dkms.conf here)", remedy);
         }
 
         string? packageName = ResolvePackageName();
@@ -91,19 +96,19 @@ internal sealed class DkmsConfValidator
         ShellValue value = element.Value;
         if (value.WhyNotLiteral is { } why)
         {
-            Error(element.Line, $"{Name} {why}; {NoNameOption}");
+            Error(element.Line, $"{Name} {why}", NoNameOption);
             return null;
         }
 
         if (value.Text.Length == 0)
         {
-            Error(element.Line, $"{Name} is empty; DKMS requires a name");
+            Error(element.Line, $"{Name} is empty", "give the module a name: DKMS requires one");
             return null;
         }
 
         if (Placeholder.FindIn(value.Text) is { } token)
         {
-            Error(element.Line, $"{Name} is \"{value.Text}\", {PlaceholderPhrase(value.Text, token)}; {NoNameOption}");
+            Error(element.Line, $"{Name} is {Quote(value.Text)}, {PlaceholderPhrase(value.Text, token)}", NoNameOption);
             return null;
         }
 
@@ -116,17 +121,17 @@ internal sealed class DkmsConfValidator
         VariableElement? element = _original.Element(Name);
         if (_options.Version is { } overrideVersion)
         {
-            bool valid = CheckCharacters("--version", overrideVersion, "a version", VersionCharacters, IsVersionCharacter, line: 0);
+            bool valid = CheckCharacters(s_version, overrideVersion, "a version", VersionCharacters, IsVersionCharacter, line: 0);
 
             // --version replaces the value of the existing assignments (PackagedTextWriter); it cannot invent one.
             if (!_original.Assignments.Any(PackagedTextWriter.AssignsPackageVersion))
             {
-                Error(0, $"{Name} is not set; dkms.conf must assign it (--version replaces the value of an existing assignment)");
+                Error(0, $"{Name} is not set", $"assign it in dkms.conf ({s_version} replaces the value of an existing assignment)");
             }
             else if (valid && element is { Value.IsLiteral: true, Value.Text.Length: > 0 } && !Placeholder.IsPlaceholder(element.Value.Text)
                 && !string.Equals(element.Value.Text, overrideVersion, StringComparison.Ordinal))
             {
-                Warning(element.Line, $"{Name} is \"{element.Value.Text}\"; the packaged dkms.conf gets \"{overrideVersion}\" from --version");
+                Warning(element.Line, $"{Name} is {Quote(element.Value.Text)}; the packaged dkms.conf gets {Quote(overrideVersion)} from {s_version}");
             }
 
             return valid ? overrideVersion : null;
@@ -134,26 +139,26 @@ internal sealed class DkmsConfValidator
 
         if (element is null)
         {
-            ReportNotSet(Name, _original.Variable(Name), "pass --version");
+            ReportNotSet(Name, _original.Variable(Name), s_passVersion);
             return null;
         }
 
         ShellValue value = element.Value;
         if (value.WhyNotLiteral is { } why)
         {
-            Error(element.Line, $"{Name} {why}; pass --version");
+            Error(element.Line, $"{Name} {why}", s_passVersion);
             return null;
         }
 
         if (value.Text.Length == 0)
         {
-            Error(element.Line, $"{Name} is empty; set it in dkms.conf or pass --version");
+            Error(element.Line, $"{Name} is empty", $"set it in dkms.conf or pass {s_version}");
             return null;
         }
 
         if (Placeholder.FindIn(value.Text) is { } token)
         {
-            Error(element.Line, $"{Name} is \"{value.Text}\", {PlaceholderPhrase(value.Text, token)}; pass --version to set it");
+            Error(element.Line, $"{Name} is {Quote(value.Text)}, {PlaceholderPhrase(value.Text, token)}", $"pass {s_version} to set it");
             return null;
         }
 
@@ -165,12 +170,12 @@ internal sealed class DkmsConfValidator
     {
         if (variable?.IndicesDynamic is { } reason)
         {
-            Error(variable.Line, $"{name} {reason.Text}; {remedy}");
+            Error(variable.Line, $"{name} {reason.Text}", remedy);
             return;
         }
 
         string? hint = DkmsConfScript.LikelySourceOf(_original.SkippedCommands, name);
-        Error(0, $"{name} is not set; dkms.conf must assign it{(hint is null ? string.Empty : $" ({hint})")}");
+        Error(0, $"{name} is not set", $"assign it in dkms.conf{(hint is null ? string.Empty : $" ({hint})")}");
     }
 
     private static string PlaceholderPhrase(string value, string token) =>
@@ -182,13 +187,13 @@ internal sealed class DkmsConfValidator
         List<string> bad = [.. value.Where(c => !isAllowed(c)).Distinct().Select(DescribeCharacter)];
         if (bad.Count > 0)
         {
-            Error(line, $"{what} \"{value}\" contains {string.Join(", ", bad)}, which cannot be used in {usedAs}; use {allowed}");
+            Error(line, $"{what} {Quote(value)} contains {string.Join(", ", bad)}, which cannot be used in {usedAs}", $"use {allowed}");
             return false;
         }
 
         if (value.Length == 0 || !char.IsAsciiLetterOrDigit(value[0]))
         {
-            Error(line, $"{what} \"{value}\" must start with a letter or a digit");
+            Error(line, $"{what} {Quote(value)} must start with a letter or a digit");
             return false;
         }
 
@@ -199,7 +204,32 @@ internal sealed class DkmsConfValidator
 
     private static bool IsVersionCharacter(char c) => IsNameCharacter(c) || c is '~' or ':';
 
-    private static string DescribeCharacter(char c) => char.IsControl(c) ? $"U+{(int)c:X4}" : $"'{c}'";
+    private static string DescribeCharacter(char c) => c switch
+    {
+        '\r' => "a carriage return (U+000D, as left by Windows line endings)",
+        _ when char.IsControl(c) => $"U+{(int)c:X4}",
+        _ => $"'{c}'",
+    };
+
+    /// <summary>A value for a message: in double quotes, control characters escaped, at most 60 characters.</summary>
+    private static string Quote(string value)
+    {
+        const int MaxShown = 60;
+        var quoted = new System.Text.StringBuilder("\"");
+        foreach (char c in value.Length <= MaxShown ? value : value[..(MaxShown - 1)])
+        {
+            quoted.Append(c switch
+            {
+                '\r' => "\\r",
+                '\n' => "\\n",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:X4}",
+                _ => c.ToString(),
+            });
+        }
+
+        return quoted.Append(value.Length <= MaxShown ? "\"" : "…\"").ToString();
+    }
 
     // A record per index from 0 to the highest index of BUILT_MODULE_NAME, BUILT_MODULE_LOCATION, DEST_MODULE_NAME and
     // DEST_MODULE_LOCATION, as DKMS 3.x counts them (STRIP does not count: DKMS ignores STRIP entries beyond the records).
@@ -218,13 +248,27 @@ internal sealed class DkmsConfValidator
         {
             if (uncertain is null)
             {
-                Error(0, "dkms.conf declares no module: set BUILT_MODULE_NAME[0] and DEST_MODULE_LOCATION[0]");
+                Error(0, "dkms.conf declares no module", "set BUILT_MODULE_NAME[0] and DEST_MODULE_LOCATION[0]");
             }
 
             return [];
         }
 
         _recordCount = indices.Max + 1;
+        if (_recordCount > DkmsConfLimits.MaxModuleRecords)
+        {
+            // DKMS would walk every index up to the highest; so would the checks below, one finding per missing record.
+            (ShellVariable array, VariableElement highest) = arrays
+                .Select(array => (Array: array, Element: array.Element(indices.Max)))
+                .Where(pair => pair.Element is not null)
+                .Select(pair => (pair.Array, pair.Element!))
+                .MinBy(pair => pair.Item2.Line);
+            Error(
+                highest.Line,
+                $"{array.Name}[{indices.Max}] makes {_recordCount} module records (DKMS counts records 0 to the highest index); dkmspack reads at most {DkmsConfLimits.MaxModuleRecords}",
+                "number the module records 0, 1, 2 … without gaps");
+            return [];
+        }
         if (uncertain is null)
         {
             CheckRecordGaps(indices, arrays);
@@ -252,7 +296,7 @@ internal sealed class DkmsConfValidator
 
         int line = arrays.Select(array => array.Element(indices.Max)).OfType<VariableElement>().Min(element => element.Line);
         string records = missing.Count == 1 ? $"module record {missing[0]} is" : $"module records {string.Join(", ", missing)} are";
-        Error(line, $"{records} missing: DKMS counts records 0 to {indices.Max} (the highest index used) and rejects empty ones; fill the gap or renumber the arrays");
+        Error(line, $"{records} missing: DKMS counts records 0 to {indices.Max} (the highest index used) and rejects empty ones", "fill the gap or renumber the arrays");
     }
 
     private DkmsModule CheckModuleRecord(int index, string? packageName, Dictionary<string, int> builtNames, Dictionary<string, int> destNames)
@@ -299,7 +343,7 @@ internal sealed class DkmsConfValidator
             if (builtNames.TryGetValue(key, out int first))
             {
                 duplicateBuilt = true;
-                Error(built?.Line ?? recordLine, $"{DkmsDirectives.BuiltModuleName}[{index}] \"{builtName}\" duplicates module record {first} (same BUILT_MODULE_LOCATION); DKMS rejects duplicate modules");
+                Error(built?.Line ?? recordLine, $"{DkmsDirectives.BuiltModuleName}[{index}] {Quote(builtName)} duplicates module record {first} (same BUILT_MODULE_LOCATION); DKMS rejects duplicate modules");
             }
             else
             {
@@ -313,7 +357,7 @@ internal sealed class DkmsConfValidator
             if (destNames.TryGetValue(destName, out int first))
             {
                 string defaulted = IsUnset(dest) ? $" (defaulted from {DkmsDirectives.BuiltModuleName}[{index}])" : string.Empty;
-                Error(dest?.Line ?? recordLine, $"{DkmsDirectives.DestModuleName}[{index}] \"{destName}\"{defaulted} duplicates module record {first}; DKMS rejects two modules installed under one name");
+                Error(dest?.Line ?? recordLine, $"{DkmsDirectives.DestModuleName}[{index}] {Quote(destName)}{defaulted} duplicates module record {first}; DKMS rejects two modules installed under one name");
             }
             else
             {
@@ -337,7 +381,7 @@ internal sealed class DkmsConfValidator
         string? suffix = name.EndsWith(".ko", StringComparison.Ordinal) ? ".ko" : name.EndsWith(".o", StringComparison.Ordinal) ? ".o" : null;
         if (suffix is not null)
         {
-            Error(element.Line, $"{directive}[{index}] is \"{name}\"; remove the {suffix} suffix (DKMS adds .ko itself)");
+            Error(element.Line, $"{directive}[{index}] is {Quote(name)}", $"remove the {suffix} suffix (DKMS adds .ko itself)");
         }
 
         return true;
@@ -348,7 +392,7 @@ internal sealed class DkmsConfValidator
         string directive = $"{DkmsDirectives.DestModuleLocation}[{index}]";
         if (IsUnset(element))
         {
-            Error(recordLine, $"{directive} is not set; DKMS requires it for every module, e.g. \"/updates\"");
+            Error(recordLine, $"{directive} is not set", "set it, e.g. to \"/updates\": DKMS requires it for every module");
             return;
         }
 
@@ -373,7 +417,7 @@ internal sealed class DkmsConfValidator
             return;
         }
 
-        Error(element.Line, $"{directive} is \"{value.Text}\"; it must start with /kernel, /updates or /extra (Debian and Ubuntu install to /updates/dkms whatever it says, but DKMS rejects other values first)");
+        Error(element.Line, $"{directive} is {Quote(value.Text)}", "make it start with /kernel, /updates or /extra (Debian and Ubuntu install to /updates/dkms whatever it says, but DKMS rejects other values first)");
     }
 
     // When the record indices themselves are unknown, one warning already says the records cannot be checked.
@@ -418,7 +462,7 @@ internal sealed class DkmsConfValidator
             string value = element.Value.Text;
             if (element.Value.IsLiteral && value.Length > 0 && value[0] is not ('y' or 'Y' or 'n' or 'N'))
             {
-                Error(element.Line, $"{DkmsDirectives.Strip}[{index}] is \"{value}\"; use \"yes\" or \"no\" (DKMS reads only the first letter and strips the module for anything else)");
+                Error(element.Line, $"{DkmsDirectives.Strip}[{index}] is {Quote(value)}", "use \"yes\" or \"no\" (DKMS reads only the first letter and strips the module for anything else)");
             }
         }
     }
@@ -431,7 +475,7 @@ internal sealed class DkmsConfValidator
             VariableElement? element = _effective.Element(name);
             if (element is { Value.IsLiteral: true } && element.Value.Text.Length > 0 && !IsYes(element.Value.Text) && !IsNo(element.Value.Text))
             {
-                Error(element.Line, $"{name} is \"{element.Value.Text}\"; DKMS accepts only \"yes\" or \"no\"");
+                Error(element.Line, $"{name} is {Quote(element.Value.Text)}; DKMS accepts only \"yes\" or \"no\"");
             }
         }
     }
@@ -444,7 +488,7 @@ internal sealed class DkmsConfValidator
         VariableElement? element = _effective.Element(Name);
         if (element is null)
         {
-            Warning(0, $"{Name} is not set, {Consequence}; set {Name}=\"yes\"");
+            Warning(0, $"{Name} is not set, {Consequence}", $"set {Name}=\"yes\"");
             return false;
         }
 
@@ -462,7 +506,7 @@ internal sealed class DkmsConfValidator
 
         if (value.Text.Length == 0 || IsNo(value.Text))
         {
-            Warning(element.Line, $"{Name} is \"{value.Text}\", {Consequence}");
+            Warning(element.Line, $"{Name} is {Quote(value.Text)}, {Consequence}");
         }
 
         return false;
@@ -478,25 +522,25 @@ internal sealed class DkmsConfValidator
         if (_effective.Variable(DkmsDirectives.Clean) is { } clean
             && clean.Element(0)?.Value is not { IsLiteral: true, Text: "true" or "/bin/true" or "/usr/bin/true" })
         {
-            Warning(clean.Line, "CLEAN is deprecated and ignored by DKMS 3.1.8 and later; remove it");
+            Warning(clean.Line, "CLEAN is deprecated and ignored by DKMS 3.1.8 and later", "remove it");
         }
 
         if (_effective.Variable("REMAKE_INITRD") is { } remakeInitrd)
         {
-            Warning(remakeInitrd.Line, "REMAKE_INITRD is deprecated and ignored since DKMS 2.8.8; remove it");
+            Warning(remakeInitrd.Line, "REMAKE_INITRD is deprecated and ignored since DKMS 2.8.8", "remove it");
         }
 
         foreach (string name in DkmsDirectives.ModulesConfDirectives)
         {
             if (_effective.Variable(name) is { } modulesConf)
             {
-                Warning(modulesConf.Line, $"{name} is deprecated and ignored since DKMS 2.8.8; remove it and ship a file in /etc/modprobe.d instead");
+                Warning(modulesConf.Line, $"{name} is deprecated and ignored since DKMS 2.8.8", "remove it and ship a file in /etc/modprobe.d instead");
             }
         }
 
         if (_effective.Variable("OBSOLETE_BY") is { } obsoleteBy)
         {
-            Warning(obsoleteBy.Line, "OBSOLETE_BY is discouraged; use BUILD_EXCLUSIVE_KERNEL_MAX instead");
+            Warning(obsoleteBy.Line, "OBSOLETE_BY is discouraged", "use BUILD_EXCLUSIVE_KERNEL_MAX instead");
         }
 
         if (_effective.Variable("SIGN_TOOL") is { } signTool)
@@ -649,7 +693,9 @@ internal sealed class DkmsConfValidator
         }
     }
 
-    private void Error(int line, string message) => _diagnostics.Add(Diagnostic.Error(_displayPath, line, message));
+    private void Error(int line, string message, string? remedy = null) =>
+        _diagnostics.Add(Diagnostic.Error(_displayPath, line, message, remedy, DiagnosticCode.DkmsConf));
 
-    private void Warning(int line, string message) => _diagnostics.Add(Diagnostic.Warning(_displayPath, line, message));
+    private void Warning(int line, string message, string? remedy = null) =>
+        _diagnostics.Add(Diagnostic.Warning(_displayPath, line, message, remedy, DiagnosticCode.DkmsConf));
 }

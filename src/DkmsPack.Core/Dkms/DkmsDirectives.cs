@@ -43,6 +43,21 @@ internal static class DkmsDirectives
     ];
 
     /// <summary>
+    /// The variables DKMS takes from dkms.conf (dkms@HEAD <c>dkms_conf_variables</c>): <c>safe_source</c> sources the file
+    /// in a subshell and copies only these out, each element with one trailing CR removed (<c>${VAR[i]%$CR}</c>).
+    /// </summary>
+    public static readonly HashSet<string> SafeSourceVariables = new(StringComparer.Ordinal)
+    {
+        PackageName, PackageVersion, "POST_ADD", "POST_BUILD", "POST_INSTALL", "POST_REMOVE", "PRE_BUILD", "PRE_INSTALL",
+        "BUILD_DEPENDS", "BUILD_EXCLUSIVE_ARCH", BuildExclusiveConfig, "BUILD_EXCLUSIVE_KERNEL", "BUILD_EXCLUSIVE_KERNEL_MIN",
+        "BUILD_EXCLUSIVE_KERNEL_MAX", "build_exclude", Make, "MAKE_MATCH", Patch, "PATCH_MATCH", "patch_array",
+        BuiltModuleName, "built_module_name", BuiltModuleLocation, "built_module_location", DestModuleName, "dest_module_name",
+        DestModuleLocation, "dest_module_location", Strip, "strip", AutoInstall, "NO_WEAK_MODULES", "BUILD_DEPENDS_REBUILD",
+        "OBSOLETE_BY", Clean, "REMAKE_INITRD", "MODULES_CONF", "MODULES_CONF_OBSOLETES", "MODULES_CONF_ALIAS_TYPE",
+        "MODULES_CONF_OBSOLETE_ONLY",
+    };
+
+    /// <summary>
     /// Variables DKMS has set when it sources dkms.conf (read_conf and its callers; docs/dkms-conf.md). Their values depend on
     /// the kernel being processed, so dkmspack keeps references to them as written.
     /// </summary>
@@ -67,6 +82,11 @@ internal static class DkmsDirectives
         foreach (string directive in All)
         {
             int allowed = directive.Length < 6 ? 1 : 2;
+            if (Math.Abs(name.Length - directive.Length) > allowed)
+            {
+                continue;
+            }
+
             int distance = EditDistance(name, directive);
             if (distance <= allowed && distance < bestDistance)
             {

@@ -30,8 +30,10 @@ internal static class PackagedTextWriter
         foreach (AssignmentSite site in original.Assignments.Where(AssignsPackageVersion))
         {
             // "+=" becomes "=": appending to the pinned version would change it again.
+            // In a CRLF file the value bash reads ends in the line's CR; it stays, so the line keeps its ending.
             int start = site.IsAppend ? site.OperatorStart : site.ValueSpan.Start;
-            edits.Add((start, site.ValueSpan.End, $"{(site.IsAppend ? "=" : string.Empty)}\"{version}\""));
+            int end = site.ValueSpan.Length > 0 && text[site.ValueSpan.End - 1] == '\r' ? site.ValueSpan.End - 1 : site.ValueSpan.End;
+            edits.Add((start, end, $"{(site.IsAppend ? "=" : string.Empty)}\"{version}\""));
         }
 
         if (current is { IsLiteral: true } && Placeholder.IsPlaceholder(current.Text))

@@ -17,6 +17,14 @@ internal sealed class ShellEvaluator
     private readonly List<AssignmentSite> _assignments = [];
     private readonly List<SkippedCommand> _skipped = [];
 
+    // For the "it may come from …" hints: the last skipped command mentioning each word, and the last that sources
+    // or evals something, kept up to date so that a hint costs a lookup rather than a scan of every skipped command.
+    private readonly Dictionary<string, SkippedCommand> _lastMentioning = new(StringComparer.Ordinal);
+    private SkippedCommand? _lastSourcing;
+
+    // Characters of every value computed so far (DkmsConfLimits.MaxEvaluatedLength).
+    private long _evaluatedLength;
+
     // Enclosing constructs that make an assignment uncertain, outermost first.
     private readonly List<Context> _contexts = [];
 
@@ -199,18 +207,18 @@ internal sealed class ShellEvaluator
                 variable.IndicesDynamic ??= reason;
                 foreach ((int index, VariableElement element) in variable.Elements.ToList())
                 {
-                    variable.Elements[index] = element with { Value = element.Value with { Dynamic = element.Value.Dynamic ?? reason } };
+                    variable.Set(index, element with { Value = element.Value with { Dynamic = element.Value.Dynamic ?? reason } });
                 }
             }
             else if (target.EndsWith(']') && ShellLexer.TryParseIndex(target[(bracket + 1)..^1], out int index) && variable.Elements.TryGetValue(index, out VariableElement? element))
             {
                 if (reason is null)
                 {
-                    variable.Elements.Remove(index);
+                    variable.Remove(index);
                 }
                 else
                 {
-                    variable.Elements[index] = element with { Value = element.Value with { Dynamic = element.Value.Dynamic ?? reason } };
+                    variable.Set(index, element with { Value = element.Value with { Dynamic = element.Value.Dynamic ?? reason } });
                 }
             }
         }
@@ -241,6 +249,7 @@ internal sealed class ShellEvaluator
         ShellValue value = EvaluateWord(word.Parts, inArray: false, out _);
         if (target.IsAppend && variable.Elements.TryGetValue(index, out VariableElement? existing))
         {
+            CheckValueLength(existing.Value.Length + value.Length, target.ValueSpan.Start);
             value = existing.Value.Concat(value);
         }
 
@@ -257,11 +266,11 @@ internal sealed class ShellEvaluator
         }
         else if (!isAppend)
         {
-            variable.Elements.Clear();
+            variable.Clear();
             variable.IndicesDynamic = null;
         }
 
-        int next = isAppend && variable.Elements.Count > 0 ? variable.Elements.Keys.Last() + 1 : 0;
+        int next = isAppend ? variable.NextIndex : 0;
         foreach (ShellWord element in elements)
         {
             (string? indexText, IReadOnlyList<WordPart> parts) = SplitElementIndex(element);
@@ -296,7 +305,7 @@ internal sealed class ShellEvaluator
             value = value with { Dynamic = imposed };
         }
 
-        variable.Elements[index] = new VariableElement(value, line, valueSpan);
+        variable.Set(index, new VariableElement(value, line, valueSpan));
     }
 
     // "[3]=value" inside NAME=( … ) assigns index 3.
@@ -398,7 +407,7 @@ internal sealed class ShellEvaluator
                     break;
 
                 case ParameterPart parameter:
-                    string? hint = DkmsConfScript.LikelySourceOf(_skipped, parameter.Name);
+                    string? hint = DkmsConfScript.DescribeLikelySource(_lastMentioning.GetValueOrDefault(parameter.Name) ?? _lastSourcing);
                     dynamic ??= new DynamicReason($"refers to {written}, which is not set earlier in dkms.conf{(hint is null ? string.Empty : $" ({hint})")}");
                     text.Append(written);
                     break;
@@ -413,10 +422,31 @@ internal sealed class ShellEvaluator
                     text.Append(written);
                     break;
             }
+
+            CheckValueLength(text.Length, part.Span.Start);
         }
 
-        string result = text.ToString();
-        return new ShellValue(result, dynamic, runTimeReferences, staticPrefixLength is { } length ? result[..length] : result);
+        _evaluatedLength += text.Length;
+        if (_evaluatedLength > DkmsConfLimits.MaxEvaluatedLength)
+        {
+            throw new DkmsConfLimitException(
+                parts[0].Span.Start,
+                $"dkms.conf computes more than {DkmsConfLimits.MaxEvaluatedLength / (1024 * 1024)} MiB of values by here",
+                "copy large values less often (real dkms.conf files have a few kilobytes of values)");
+        }
+
+        return new ShellValue(text.ToString(), dynamic, runTimeReferences, staticPrefixLength ?? text.Length);
+    }
+
+    private static void CheckValueLength(long length, int offset)
+    {
+        if (length > DkmsConfLimits.MaxValueLength)
+        {
+            throw new DkmsConfLimitException(
+                offset,
+                $"this value grows beyond {DkmsConfLimits.MaxValueLength / (1024 * 1024)} MiB",
+                "shorten it (real dkms.conf values are a few hundred characters)");
+        }
     }
 
     private static string Describe(ExpansionKind kind, string written)
@@ -432,8 +462,20 @@ internal sealed class ShellEvaluator
         };
     }
 
-    private void Skip(TextSpan span, string? name) =>
-        _skipped.Add(new SkippedCommand(_source.Slice(span), LineOf(span), name));
+    private void Skip(TextSpan span, string? name)
+    {
+        var command = new SkippedCommand(_source.Slice(span), LineOf(span), name);
+        _skipped.Add(command);
+        foreach (string word in DkmsConfScript.WordsIn(command.Text))
+        {
+            _lastMentioning[word] = command;
+        }
+
+        if (name is "." or "source" or "eval")
+        {
+            _lastSourcing = command;
+        }
+    }
 
     private ShellVariable GetOrAdd(string name)
     {

@@ -44,6 +44,7 @@ internal sealed class ShellLexer
     private readonly List<(string Delimiter, bool StripTabs)> _pendingHereDocuments = [];
     private (bool StripTabs, bool Pending) _hereDocumentDelimiterExpected;
     private int _pos;
+    private int _nesting;
 
     private ShellLexer(string text)
     {
@@ -58,6 +59,7 @@ internal sealed class ShellLexer
     /// Tokenizes <paramref name="text"/>. On a syntax error the tokens read so far are kept (bash runs the
     /// commands before the error) and the list ends there; the last token is always <see cref="ShellTokenKind.End"/>.
     /// </summary>
+    /// <exception cref="DkmsConfLimitException">Expansions nest deeper than <see cref="DkmsConfLimits.MaxNesting"/>.</exception>
     public static (IReadOnlyList<ShellToken> Tokens, ShellSyntaxError? Error) Tokenize(string text)
     {
         var lexer = new ShellLexer(text);
@@ -133,16 +135,9 @@ internal sealed class ShellLexer
         }
     }
 
-    // CRLF counts as one newline everywhere: DKMS strips the trailing CR of every value it reads back.
-    private int NewlineLengthAt(int pos)
-    {
-        if (pos < _text.Length && _text[pos] == '\n')
-        {
-            return 1;
-        }
-
-        return pos + 1 < _text.Length && _text[pos] == '\r' && _text[pos + 1] == '\n' ? 2 : 0;
-    }
+    // Only LF ends a line. As in bash, a CR is an ordinary character: in a CRLF file "then\r" is no keyword and
+    // PACKAGE_NAME="x"\r assigns "x\r" (DKMS's safe_source strips one trailing CR from each value afterwards; docs/dkms-conf.md).
+    private int NewlineLengthAt(int pos) => pos < _text.Length && _text[pos] == '\n' ? 1 : 0;
 
     private bool TryReadNewline()
     {
@@ -220,6 +215,18 @@ internal sealed class ShellLexer
             if (index is null && !AtEnd && Current == '(')
             {
                 IReadOnlyList<ShellWord> elements = ReadArrayElements();
+                if (!IsWordEnd(_pos))
+                {
+                    // "A=(a b)x", and "A=(a b)\r" in a CRLF file: bash assigns the string "(a b)x", the elements joined
+                    // by single blanks and evaluated like a plain value.
+                    return new ShellWord
+                    {
+                        Parts = ArrayAsString(valueStart, elements, _pos - 1, ReadWordParts()),
+                        Span = TextSpan.FromBounds(start, _pos),
+                        Assignment = new AssignmentTarget(name, null, isAppend, operatorStart, TextSpan.FromBounds(valueStart, _pos)),
+                    };
+                }
+
                 return new ShellWord
                 {
                     Parts = [],
@@ -335,6 +342,24 @@ internal sealed class ShellLexer
         }
     }
 
+    private static List<WordPart> ArrayAsString(int open, IReadOnlyList<ShellWord> elements, int close, IReadOnlyList<WordPart> rest)
+    {
+        var parts = new List<WordPart> { new LiteralPart("(", new TextSpan(open, 1), IsQuoted: true) };
+        for (int i = 0; i < elements.Count; i++)
+        {
+            if (i > 0)
+            {
+                parts.Add(new LiteralPart(" ", new TextSpan(elements[i].Span.Start, 0), IsQuoted: true));
+            }
+
+            parts.AddRange(elements[i].Parts);
+        }
+
+        parts.Add(new LiteralPart(")", new TextSpan(close, 1), IsQuoted: true));
+        parts.AddRange(rest);
+        return parts;
+    }
+
     private List<WordPart> ReadWordParts()
     {
         var parts = new PartsBuilder();
@@ -388,7 +413,7 @@ internal sealed class ShellLexer
     {
         int open = _pos;
         int close = SingleQuoteEnd(open);
-        parts.AddLiteral(WithoutCarriageReturns(_text[(open + 1)..close]), open, close + 1, quoted: true);
+        parts.AddLiteral(_text[(open + 1)..close], open, close + 1, quoted: true);
         _pos = close + 1;
     }
 
@@ -439,11 +464,6 @@ internal sealed class ShellLexer
             {
                 SkipBackticks();
                 parts.Add(new UnevaluatedPart(ExpansionKind.BacktickSubstitution, TextSpan.FromBounds(start, _pos), IsQuoted: true));
-            }
-            else if (NewlineLengthAt(_pos) == 2)
-            {
-                parts.AddLiteral("\n", start, start + 2, quoted: true);
-                _pos += 2;
             }
             else
             {
@@ -552,6 +572,17 @@ internal sealed class ShellLexer
     // inside $( … ) a '(' must be balanced (subshells, extglob @(…)) and '#' after a blank starts a comment.
     private void SkipToCloser(int open, char closer, string what)
     {
+        if (++_nesting > DkmsConfLimits.MaxNesting)
+        {
+            throw DkmsConfLimitException.Nesting(open);
+        }
+
+        SkipToCloserUnguarded(open, closer, what);
+        _nesting--;
+    }
+
+    private void SkipToCloserUnguarded(int open, char closer, string what)
+    {
         int depth = 0;
         while (true)
         {
@@ -639,7 +670,7 @@ internal sealed class ShellLexer
             {
                 int lineEnd = _text.IndexOf('\n', _pos);
                 int next = lineEnd < 0 ? _text.Length : lineEnd + 1;
-                string line = _text[_pos..(lineEnd < 0 ? _text.Length : lineEnd)].TrimEnd('\r');
+                string line = _text[_pos..(lineEnd < 0 ? _text.Length : lineEnd)];
                 _pos = next;
                 if (string.Equals(stripTabs ? line.TrimStart('\t') : line, delimiter, StringComparison.Ordinal))
                 {
@@ -668,8 +699,6 @@ internal sealed class ShellLexer
 
         return delimiter.ToString();
     }
-
-    private static string WithoutCarriageReturns(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
 
     internal static bool IsNameStart(char c) => char.IsAsciiLetter(c) || c == '_';
 

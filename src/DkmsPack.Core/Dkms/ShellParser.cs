@@ -13,6 +13,7 @@ internal sealed class ShellParser
     private readonly SourceText _source;
     private readonly IReadOnlyList<ShellToken> _tokens;
     private int _index;
+    private int _nesting;
 
     private ShellParser(SourceText source, IReadOnlyList<ShellToken> tokens)
     {
@@ -26,6 +27,7 @@ internal sealed class ShellParser
     /// Parses the whole file. Like bash sourcing a file, it keeps every complete top-level command before the first
     /// syntax error and drops the rest, including a compound command the error interrupted.
     /// </summary>
+    /// <exception cref="DkmsConfLimitException">Commands or expansions nest deeper than <see cref="DkmsConfLimits.MaxNesting"/>.</exception>
     public static ShellScript Parse(SourceText source)
     {
         (IReadOnlyList<ShellToken> tokens, ShellSyntaxError? lexerError) = ShellLexer.Tokenize(source.Text);
@@ -133,7 +135,20 @@ internal sealed class ShellParser
         return new Pipeline(commands, TextSpan.FromBounds(start, commands[^1].Span.End));
     }
 
+    // Every compound command recurses through here, so this bounds the depth of the recursion (and of the evaluator's).
     private ShellCommand ParseCommand()
+    {
+        if (++_nesting > DkmsConfLimits.MaxNesting)
+        {
+            throw DkmsConfLimitException.Nesting(Current.Span.Start);
+        }
+
+        ShellCommand command = ParseCommandUnguarded();
+        _nesting--;
+        return command;
+    }
+
+    private ShellCommand ParseCommandUnguarded()
     {
         ShellToken token = Current;
         ShellCommand command;
@@ -500,7 +515,7 @@ internal sealed class ShellParser
         {
             ShellTokenKind.End => "syntax error: unexpected end of file",
             ShellTokenKind.Newline => "syntax error: unexpected end of line",
-            _ => $"syntax error near unexpected token '{token.Text}'",
+            _ => $"syntax error near unexpected token '{Shown(token.Text)}'",
         };
         return new ShellSyntaxException(token.Span.Start, what + expectation);
     }
@@ -508,7 +523,14 @@ internal sealed class ShellParser
     private static ShellSyntaxException Unclosed(ShellToken opener, string what, string closer) =>
         new(opener.Span.Start, $"syntax error: '{what}' has no matching '{closer}'");
 
-    private static string Describe(ShellToken token) => token.Word?.LiteralText ?? token.Text;
+    private static string Describe(ShellToken token) => Shown(token.Word?.LiteralText ?? token.Text);
+
+    // A token for a message: at most 60 characters, with a CR (from a CRLF file) and other control characters visible.
+    private static string Shown(string text)
+    {
+        string shown = DkmsConfScript.Abbreviate(text.Replace("\r", "\\r", StringComparison.Ordinal));
+        return string.Concat(shown.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+    }
 
     private static bool IsName(string text) =>
         text.Length > 0 && ShellLexer.IsNameStart(text[0]) && text.All(ShellLexer.IsNameChar);

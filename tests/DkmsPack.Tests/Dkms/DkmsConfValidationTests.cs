@@ -50,7 +50,7 @@ public class DkmsConfValidationTests
             [
                 "dkms.conf:3: warning: CLEAN is deprecated and ignored by DKMS 3.1.8 and later; remove it",
                 "dkms.conf:4: error: BUILT_MODULE_NAME[0] is \"hello.ko\"; remove the .ko suffix (DKMS adds .ko itself)",
-                "dkms.conf:4: error: DEST_MODULE_LOCATION[0] is not set; DKMS requires it for every module, e.g. \"/updates\"",
+                "dkms.conf:4: error: DEST_MODULE_LOCATION[0] is not set; set it, e.g. to \"/updates\": DKMS requires it for every module",
                 "dkms.conf:5: error: AUTOINSTALL is \"true\"; DKMS accepts only \"yes\" or \"no\"",
             ],
             e.Diagnostics.Select(diagnostic => diagnostic.ToString()));
@@ -82,7 +82,7 @@ public class DkmsConfValidationTests
     public void Read_PackageNameMissing_IsAnError()
     {
         Assert.Equal(
-            ["dkms.conf: error: PACKAGE_NAME is not set; dkms.conf must assign it"],
+            ["dkms.conf: error: PACKAGE_NAME is not set; assign it in dkms.conf"],
             Findings(ValidWith("PACKAGE_NAME=\"hello\"", "# no name")));
     }
 
@@ -90,7 +90,7 @@ public class DkmsConfValidationTests
     public void Read_PackageNameMissingAfterSourcing_NamesTheLikelyCommand()
     {
         Assert.Equal(
-            ["dkms.conf: error: PACKAGE_NAME is not set; dkms.conf must assign it (it may come from `source ./names.sh` at line 1, a command dkmspack does not run)"],
+            ["dkms.conf: error: PACKAGE_NAME is not set; assign it in dkms.conf (it may come from `source ./names.sh` at line 1, a command dkmspack does not run)"],
             Findings(ValidWith("PACKAGE_NAME=\"hello\"", "source ./names.sh")));
     }
 
@@ -114,7 +114,7 @@ public class DkmsConfValidationTests
     public void Read_PackageNameEmpty_IsAnError()
     {
         Assert.Equal(
-            ["dkms.conf:1: error: PACKAGE_NAME is empty; DKMS requires a name"],
+            ["dkms.conf:1: error: PACKAGE_NAME is empty; give the module a name: DKMS requires one"],
             Findings(ValidWith("PACKAGE_NAME=\"hello\"", "PACKAGE_NAME=\"\"")));
     }
 
@@ -148,7 +148,7 @@ public class DkmsConfValidationTests
     public void Read_PackageVersionMissing_IsAnError()
     {
         Assert.Equal(
-            ["dkms.conf: error: PACKAGE_VERSION is not set; dkms.conf must assign it"],
+            ["dkms.conf: error: PACKAGE_VERSION is not set; assign it in dkms.conf"],
             Findings(ValidWith("PACKAGE_VERSION=\"1.0\"", "")));
     }
 
@@ -156,7 +156,7 @@ public class DkmsConfValidationTests
     public void Read_PackageVersionReadByACommand_NamesThatCommand()
     {
         Assert.Equal(
-            ["dkms.conf: error: PACKAGE_VERSION is not set; dkms.conf must assign it (it may come from `read -r PACKAGE_VERSION < VERSION` at line 2, a command dkmspack does not run)"],
+            ["dkms.conf: error: PACKAGE_VERSION is not set; assign it in dkms.conf (it may come from `read -r PACKAGE_VERSION < VERSION` at line 2, a command dkmspack does not run)"],
             Findings(ValidWith("PACKAGE_VERSION=\"1.0\"", "read -r PACKAGE_VERSION < VERSION")));
     }
 
@@ -254,7 +254,7 @@ public class DkmsConfValidationTests
     public void Read_VersionOptionWithoutAssignment_IsAnError()
     {
         Assert.Equal(
-            ["dkms.conf: error: PACKAGE_VERSION is not set; dkms.conf must assign it (--version replaces the value of an existing assignment)"],
+            ["dkms.conf: error: PACKAGE_VERSION is not set; assign it in dkms.conf (--version replaces the value of an existing assignment)"],
             Findings(ValidWith("PACKAGE_VERSION=\"1.0\"", ""), version: "1.0"));
     }
 
@@ -287,7 +287,7 @@ public class DkmsConfValidationTests
             AUTOINSTALL="yes"
             """;
 
-        Assert.Equal(["dkms.conf: error: dkms.conf declares no module: set BUILT_MODULE_NAME[0] and DEST_MODULE_LOCATION[0]"], Findings(Text));
+        Assert.Equal(["dkms.conf: error: dkms.conf declares no module; set BUILT_MODULE_NAME[0] and DEST_MODULE_LOCATION[0]"], Findings(Text));
     }
 
     [Fact]
@@ -332,7 +332,7 @@ public class DkmsConfValidationTests
     public void Read_DestModuleLocationMissing_IsAnError()
     {
         Assert.Equal(
-            ["dkms.conf:3: error: DEST_MODULE_LOCATION[0] is not set; DKMS requires it for every module, e.g. \"/updates\""],
+            ["dkms.conf:3: error: DEST_MODULE_LOCATION[0] is not set; set it, e.g. to \"/updates\": DKMS requires it for every module"],
             Findings(ValidWith("DEST_MODULE_LOCATION[0]=\"/updates\"", "")));
     }
 
@@ -340,7 +340,7 @@ public class DkmsConfValidationTests
     public void Read_DestModuleLocationOutsideAllowedTrees_IsAnError()
     {
         Assert.Equal(
-            ["dkms.conf:4: error: DEST_MODULE_LOCATION[0] is \"/misc\"; it must start with /kernel, /updates or /extra (Debian and Ubuntu install to /updates/dkms whatever it says, but DKMS rejects other values first)"],
+            ["dkms.conf:4: error: DEST_MODULE_LOCATION[0] is \"/misc\"; make it start with /kernel, /updates or /extra (Debian and Ubuntu install to /updates/dkms whatever it says, but DKMS rejects other values first)"],
             Findings(ValidWith("DEST_MODULE_LOCATION[0]=\"/updates\"", "DEST_MODULE_LOCATION[0]=/misc")));
     }
 

@@ -56,7 +56,14 @@ public class ShellLexerTests
     [Fact]
     public void Tokenize_LineContinuation_JoinsWords()
     {
-        Assert.Equal(["word:make", "word:-C", "word:src", "END"], Shape("make \\\n  -C \\\r\n  src"));
+        Assert.Equal(["word:make", "word:-C", "word:src", "END"], Shape("make \\\n  -C \\\n  src"));
+    }
+
+    // bash 5.2: in a CRLF file the backslash escapes the CR, not the line end, so the command ends there.
+    [Fact]
+    public void Tokenize_BackslashBeforeCrLf_EscapesTheCarriageReturnOnly()
+    {
+        Assert.Equal(["word:make", "word:-C", "word:\r", "NL", "word:src", "END"], Shape("make -C \\\r\nsrc"));
     }
 
     [Fact]
@@ -166,7 +173,8 @@ public class ShellLexerTests
     {
         ShellWord word = Tokens("NAMES=(a \"b c\" # comment\n  'd'\r\n)")[0].Word!;
 
-        Assert.Equal(["a", "b c", "d"], word.ArrayElements!.Select(element => element.LiteralText));
+        // bash 5.2 (declare -p): the CR before the line feed belongs to the element, like any other character.
+        Assert.Equal(["a", "b c", "d\r"], word.ArrayElements!.Select(element => element.LiteralText));
     }
 
     [Fact]
