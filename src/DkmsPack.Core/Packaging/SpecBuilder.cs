@@ -42,25 +42,19 @@ public static class SpecBuilder
 
         string confPath = Path.Combine(root, DkmsConfName);
         string confDisplay = Path.Combine(request.SourceDirectory, DkmsConfName);
-        string text = ReadConf(confPath, confDisplay);
+        DkmsConfFileContent confFile = DkmsConfFile.Read(confPath, confDisplay);
 
-        DkmsConf conf = DkmsConfReader.Read(text, confDisplay, new DkmsConfOptions
+        DkmsConf conf = DkmsConfReader.Read(confFile.Text, confDisplay, new DkmsConfOptions
         {
             Version = request.Version,
             ProbeTree = relative => Probe(root, relative),
         });
 
         long buildTime = clamp ?? now.ToUnixTimeSeconds();
-        var replacements = new Dictionary<string, IEntryContent>(StringComparer.Ordinal);
-        if (!string.Equals(conf.PackagedText, conf.Text, StringComparison.Ordinal))
-        {
-            replacements[DkmsConfName] = new MemoryContent(conf.PackagedText);
-        }
-
         string installDirectory = $"usr/src/{conf.PackageName}-{conf.PackageVersion}";
         Func<string, bool> isExcluded = ExclusionRules.ForTree(root, request.OutputDirectory, request.Excludes);
-        List<PackageEntry> entries = SourceTree.Scan(root, installDirectory, clamp, buildTime, isExcluded, replacements);
-        ShipConfContent(entries, $"{installDirectory}/{DkmsConfName}", conf.PackagedText);
+        List<PackageEntry> entries = SourceTree.Scan(root, installDirectory, clamp, buildTime, isExcluded, new Dictionary<string, IEntryContent>());
+        ShipConfContent(entries, $"{installDirectory}/{DkmsConfName}", confFile.Encode(conf.PackagedText));
         SourceMetadata.Findings found = SourceMetadata.Read(entries);
 
         string license = request.License ?? found.License
@@ -116,22 +110,6 @@ public static class SpecBuilder
             : throw DkmsPackException.Options($"SOURCE_DATE_EPOCH=\"{value}\" is not a whole number of seconds since 1970", "set it to e.g. $(git log -1 --format=%ct)");
     }
 
-    private static string ReadConf(string path, string display)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (FileNotFoundException)
-        {
-            throw DkmsPackException.Input(display, "not found", "a DKMS module tree needs a dkms.conf at its top");
-        }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
-        {
-            throw DkmsPackException.Input(display, $"cannot be read ({ex.Message.TrimEnd('.')})", "fix its permissions", inner: ex);
-        }
-    }
-
     private static TreeFileKind Probe(string root, string relative)
     {
         string path = Path.Combine(root, relative);
@@ -166,15 +144,18 @@ public static class SpecBuilder
         + "DKMS builds and installs it for every installed kernel that has headers, and rebuilds it when a new kernel is installed.";
 
     /// <summary>
-    /// A symlinked dkms.conf is shipped as its content: DKMS on the target reads the file in /usr/src, where the
-    /// link's target would not exist. The content is also what --version rewrites.
+    /// dkms.conf is shipped as the bytes that were read and validated (rewritten only where --version replaced the
+    /// version): never re-read from disk after validation, and a symlinked dkms.conf becomes a file, since DKMS on the
+    /// target reads /usr/src/NAME-VERSION/dkms.conf, where the link's target would not exist.
     /// </summary>
-    private static void ShipConfContent(List<PackageEntry> entries, string confPath, string packagedText)
+    private static void ShipConfContent(List<PackageEntry> entries, string confPath, byte[] packaged)
     {
         int index = entries.FindIndex(e => e.Path == confPath);
-        if (index >= 0 && entries[index].Kind == EntryKind.Symlink)
+        if (index >= 0)
         {
-            entries[index] = PackageEntry.File(confPath, UnixPermissions.Regular, new MemoryContent(packagedText), entries[index].ModifiedTime);
+            PackageEntry entry = entries[index];
+            int permissions = entry.Kind == EntryKind.File ? entry.Permissions : UnixPermissions.Regular;
+            entries[index] = PackageEntry.File(confPath, permissions, new MemoryContent(packaged), entry.ModifiedTime);
         }
     }
 
