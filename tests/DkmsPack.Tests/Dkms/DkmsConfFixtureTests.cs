@@ -179,7 +179,18 @@ public class DkmsConfFixtureTests
             for (int length = 0; length <= fixture.Length; length++)
             {
                 string prefix = fixture[..length];
-                Assert.NotNull(Findings(prefix, version: length % 2 == 0 ? "1.0" : null, probe: Tree()));
+                string? version = length % 2 == 0 ? "1.0" : null;
+                try
+                {
+                    // A prefix that reads is valid: it has at most warnings.
+                    Assert.All(Read(prefix, version, Tree()).Warnings, w => Assert.False(w.IsError));
+                }
+                catch (DkmsPack.Diagnostics.InvalidInputException ex)
+                {
+                    // One that does not names at least one error, each finding on its line of dkms.conf.
+                    Assert.Contains(ex.Diagnostics, d => d.IsError);
+                    Assert.All(ex.Diagnostics, d => Assert.Matches(@"^dkms\.conf(:[0-9]+)?: (error|warning): \S", d.ToString()));
+                }
             }
         }
     }
