@@ -87,14 +87,24 @@ public sealed class ExampleWorkflowTests : IDisposable
         RealTool.Require("git");
         using JsonDocument workflow = ParseWorkflow();
         string script = BuildStepScript(workflow);
-        Dictionary<string, string> environment = BuildStepEnvironment(workflow);
+        // The repository's signing secret: a key of the test's own, made before the tagged commit.
+        using var gpg = new Signing.GpgHome();
+        string fingerprint = gpg.GenerateKey("ed25519");
+        var secrets = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["DKMSPACK_SIGNING_KEY"] = System.Text.Encoding.ASCII.GetString(gpg.ExportSecret(fingerprint)),
+            ["DKMSPACK_SIGNING_PASSPHRASE"] = string.Empty,
+        };
+        Dictionary<string, string> environment = BuildStepEnvironment(workflow, secrets);
         string repository = ModuleRepository();
 
         string distA = RunBuildStep(script, environment, "workspace-a", repository, "v0.2.0");
         string distB = RunBuildStep(script, environment, "workspace-b", repository, "v0.2.0");
 
-        // Same tag, two checkouts at different times and places: the same bytes.
+        // Same tag, two checkouts at different times and places: the same bytes, signatures included.
         Assert.Equal(File.ReadAllText(Path.Combine(distA, "SHA256SUMS")), File.ReadAllText(Path.Combine(distB, "SHA256SUMS")));
+        Assert.Equal(File.ReadAllText(Path.Combine(distA, "SHA256SUMS.asc")), File.ReadAllText(Path.Combine(distB, "SHA256SUMS.asc")));
+        gpg.AssertGpgvAccepts(gpg.ExportPublic(fingerprint), Path.Combine(distA, "SHA256SUMS.asc"), Path.Combine(distA, "SHA256SUMS"));
 
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(distA, "manifest.json")));
         JsonElement[] packages = [.. manifest.RootElement.GetProperty("packages").EnumerateArray()];
@@ -104,6 +114,7 @@ public sealed class ExampleWorkflowTests : IDisposable
             string file = Path.Combine(distA, package.GetProperty("file").GetString()!);
             Assert.Equal(FileHash.Sha256(file), package.GetProperty("sha256").GetString());
             Assert.StartsWith("0.2.0-", package.GetProperty("version").GetString(), StringComparison.Ordinal);
+            Assert.Equal(fingerprint, package.GetProperty("signedBy").GetString());
         }
 
         string deb = Assert.Single(Directory.GetFiles(distA, "*.deb"));
@@ -190,7 +201,7 @@ public sealed class ExampleWorkflowTests : IDisposable
     private static string BuildStepScript(JsonDocument workflow) => BuildStep(workflow).GetProperty("run").GetString()!;
 
     /// <summary>The build step's env, with each <c>${{ vars.NAME }}</c> replaced by a test value.</summary>
-    private static Dictionary<string, string> BuildStepEnvironment(JsonDocument workflow)
+    private static Dictionary<string, string> BuildStepEnvironment(JsonDocument workflow, IReadOnlyDictionary<string, string>? secrets = null)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!BuildStep(workflow).TryGetProperty("env", out JsonElement env))
@@ -207,6 +218,13 @@ public sealed class ExampleWorkflowTests : IDisposable
                 string name = value[prefix.Length..^3];
                 Assert.True(s_repositoryVariables.TryGetValue(name, out string? known), $"the test has no value for vars.{name}");
                 value = known;
+            }
+
+            const string secret = "${{ secrets.";
+            if (value.StartsWith(secret, StringComparison.Ordinal) && value.EndsWith(" }}", StringComparison.Ordinal))
+            {
+                string name = value[secret.Length..^3];
+                value = secrets?.GetValueOrDefault(name) ?? string.Empty;
             }
 
             Assert.DoesNotContain("${{", value, StringComparison.Ordinal);
