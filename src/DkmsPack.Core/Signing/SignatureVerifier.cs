@@ -20,7 +20,11 @@ public sealed record SignatureCheck(
     string PublicKeyAlgorithm,
     string HashAlgorithm,
     long CreationTime,
-    int SignatureType);
+    int SignatureType)
+{
+    /// <summary>True when the problem is that no key of the keyring made the signature (its issuer is not there).</summary>
+    public bool IsKeyMissing { get; init; }
+}
 
 /// <summary>
 /// Verifies v4 signatures of the kinds <see cref="SigningKey"/> makes: detached binary-document signatures
@@ -86,7 +90,7 @@ public static class SignatureVerifier
         if (key is null || (issuerFingerprint is not null && !issuerFingerprint.AsSpan().SequenceEqual(key.GetFingerprint())))
         {
             string who = issuerFingerprint is not null ? OpenPgp.Hex(issuerFingerprint) : result.KeyId!;
-            return result with { Problem = $"the signing key {who} is not in the keyring" };
+            return result with { Problem = $"the signing key {who} is not in the keyring", IsKeyMissing = true };
         }
 
         PgpPublicKey primary = keyring.GetPublicKeyRing(signature.KeyId).GetPublicKey();

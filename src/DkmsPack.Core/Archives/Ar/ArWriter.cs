@@ -15,10 +15,6 @@ public sealed class ArWriter : IDisposable
     /// </summary>
     public const long MaxMemberSize = 9_999_999_999;
 
-    private static ReadOnlySpan<byte> GlobalHeader => "!<arch>\n"u8;
-
-    private static ReadOnlySpan<byte> HeaderTerminator => "`\n"u8;
-
     private readonly Stream _output;
     private bool _disposed;
 
@@ -26,7 +22,7 @@ public sealed class ArWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(output);
         _output = output;
-        _output.Write(GlobalHeader);
+        _output.Write(ArLayout.GlobalHeader);
     }
 
     /// <summary>Writes a member whose bytes are in memory.</summary>
@@ -87,7 +83,7 @@ public sealed class ArWriter : IDisposable
         WriteField(header, ArLayout.GroupId, ArLayout.GroupIdLength, "0");
         WriteField(header, ArLayout.Mode, ArLayout.ModeLength, ArLayout.RegularFileMode);
         WriteField(header, ArLayout.Size, ArLayout.SizeLength, size.ToString(CultureInfo.InvariantCulture));
-        HeaderTerminator.CopyTo(header[ArLayout.Terminator..]);
+        ArLayout.HeaderTerminator.CopyTo(header[ArLayout.Terminator..]);
         _output.Write(header);
     }
 
@@ -114,6 +110,12 @@ public sealed class ArWriter : IDisposable
 /// <summary>The 60-byte ar member header: ASCII fields, space padded (deb(5)).</summary>
 internal static class ArLayout
 {
+    /// <summary>The 8 bytes an archive starts with.</summary>
+    public static ReadOnlySpan<byte> GlobalHeader => "!<arch>\n"u8;
+
+    /// <summary>The 2 bytes that end each member header.</summary>
+    public static ReadOnlySpan<byte> HeaderTerminator => "`\n"u8;
+
     public const int Name = 0;
     public const int NameLength = 16;
     public const int ModifiedTime = Name + NameLength;

@@ -107,6 +107,12 @@ public sealed class RpmPackageReader
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"rpm header: {length} bytes exceed rpm's 256 MiB limit."));
         }
 
+        // A damaged intro may claim up to 256 MiB: refuse it before allocating when the file is shorter.
+        if (input.CanSeek && length - RpmHeaderLayout.IntroLength > input.Length - input.Position)
+        {
+            throw new EndOfStreamException(string.Create(CultureInfo.InvariantCulture, $"rpm header: its intro says {length} bytes, but the file ends {input.Length - input.Position + RpmHeaderLayout.IntroLength} bytes on."));
+        }
+
         byte[] header = new byte[length];
         intro.CopyTo(header, 0);
         input.ReadExactly(header, RpmHeaderLayout.IntroLength, header.Length - RpmHeaderLayout.IntroLength);
