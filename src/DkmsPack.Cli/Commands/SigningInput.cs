@@ -69,7 +69,8 @@ internal static class SigningInput
         }
     }
 
-    private static byte[] ReadSmallFile(string path, string what)
+    /// <summary>A key or passphrase file, at most 1 MiB, refused unless it is a regular file (exit 2 otherwise).</summary>
+    internal static byte[] ReadSmallFile(string path, string what)
     {
         // Checked before opening: opening a FIFO would wait for a writer for ever.
         FileKind kind = FileStatusReader.Stat(path).Kind;

@@ -82,6 +82,9 @@ public static class DiagnosticCode
     /// <summary>The run was interrupted by a signal.</summary>
     public const string Interrupted = "interrupted";
 
+    /// <summary>A package, checksum list or signature failed <c>verify</c>: changed, unsigned, or signed by a key not given.</summary>
+    public const string Verification = "verification";
+
     /// <summary>A bug in dkmspack.</summary>
     public const string Internal = "internal";
 }

@@ -121,7 +121,8 @@ public static class SignatureVerifier
         return good ? result with { IsValid = true } : result with { Problem = "the signature does not match the data (BAD signature)" };
     }
 
-    private static PgpPublicKeyRingBundle ReadKeyring(ReadOnlySpan<byte> publicKeys, string? origin)
+    /// <summary>Reads a public keyring (binary, or the first armoured block), refusing garbage and secret keys.</summary>
+    internal static PgpPublicKeyRingBundle ReadKeyring(ReadOnlySpan<byte> publicKeys, string? origin)
     {
         byte[] binary = Unarmor(publicKeys, OpenPgpArmor.PublicKeyLabel, origin, "public key");
         if (PacketScanner.Scan(binary) is not { } packets || !packets[0].IsPrimaryKey)

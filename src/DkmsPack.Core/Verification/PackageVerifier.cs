@@ -1,0 +1,69 @@
+using DkmsPack.Diagnostics;
+using DkmsPack.IO;
+
+namespace DkmsPack.Verification;
+
+/// <summary>
+/// <c>verify</c>'s engine: checks the signatures and digests of a .rpm, a .deb, or SHA256SUMS(.asc) against the
+/// keys given, with no rpm, dpkg or gpg. Each file gives one <see cref="FileVerification"/>: what was checked, or
+/// one diagnostic naming every check that failed. A file that is unsigned, signed by a key not given, changed,
+/// damaged, cut short or unreadable is bad; nothing here throws for a bad file.
+/// </summary>
+public static class PackageVerifier
+{
+    public static FileVerification Verify(string path, VerificationKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(keys);
+        try
+        {
+            return new FileVerification(path, Check(path, keys), null);
+        }
+        catch (VerificationException ex)
+        {
+            return Bad(path, ex.Message, ex.Remedy ?? VerificationRemedy.Damaged);
+        }
+        catch (EndOfStreamException)
+        {
+            return Bad(path, "is cut short (the file ends inside a header)", VerificationRemedy.Damaged);
+        }
+        catch (InvalidDataException ex)
+        {
+            return Bad(path, "is not a valid package: " + ex.Message.TrimEnd('.'), VerificationRemedy.Damaged);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Bad(path, "cannot be read (" + ex.Message.TrimEnd('.') + ")", "check the path and its permissions");
+        }
+    }
+
+    /// <summary>Opens a file for reading, once it is known to be a regular file (opening a FIFO would block).</summary>
+    internal static FileStream OpenRegular(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+
+    private static string Check(string path, VerificationKeys keys)
+    {
+        FileKind kind = FileStatusReader.Stat(path).Kind;
+        if (ChecksumsVerifier.Handles(path))
+        {
+            return ChecksumsVerifier.Verify(path, keys);
+        }
+
+        if (kind != FileKind.Regular)
+        {
+            throw new VerificationException(kind == FileKind.Missing ? "no such file" : "is not a regular file", "give the path of a .rpm, .deb or SHA256SUMS file");
+        }
+
+        Func<Stream, VerificationKeys, string> verifier = Path.GetExtension(path) switch
+        {
+            ".rpm" => RpmVerifier.Verify,
+            ".deb" => DebVerifier.Verify,
+            _ => throw new VerificationException("is not a .rpm, a .deb, SHA256SUMS or SHA256SUMS.asc", "give the path of a file that dkmspack builds"),
+        };
+        using FileStream file = OpenRegular(path);
+        return verifier(file, keys);
+    }
+
+    private static FileVerification Bad(string path, string message, string remedy) =>
+        new(path, null, Diagnostic.Error(path, 0, message, remedy, DiagnosticCode.Verification));
+}
