@@ -8,10 +8,10 @@ internal static class DetachedSignature
 {
     /// <summary>
     /// Checks <paramref name="signature"/> over <paramref name="data"/> (concatenated). Good: adds
-    /// "<paramref name="what"/> ALGORITHM/HASH by FINGERPRINT (TIME) over <paramref name="over"/>" to
+    /// "<paramref name="what"/> ALGORITHM/HASH by FINGERPRINT (TIME) over <paramref name="over"/>" (when given) to
     /// <paramref name="checkedParts"/>; bad: adds the reason to <paramref name="findings"/>.
     /// </summary>
-    public static void Check(VerificationKeys keys, ReadOnlySpan<byte> signature, IReadOnlyList<Stream> data, string what, string over, List<string> checkedParts, Findings findings)
+    public static void Check(VerificationKeys keys, ReadOnlySpan<byte> signature, IReadOnlyList<Stream> data, string what, string? over, List<string> checkedParts, Findings findings)
     {
         SignatureCheck check;
         try
@@ -28,7 +28,7 @@ internal static class DetachedSignature
         if (check.IsValid)
         {
             string subkey = string.Equals(check.Fingerprint, check.PrimaryFingerprint, StringComparison.Ordinal) ? string.Empty : $", a subkey of {check.PrimaryFingerprint}";
-            checkedParts.Add($"{what} {check.PublicKeyAlgorithm}/{check.HashAlgorithm} by {check.Fingerprint}{subkey} ({OpenPgp.FormatTime(check.CreationTime)}) over {over}");
+            checkedParts.Add($"{what} {check.PublicKeyAlgorithm}/{check.HashAlgorithm} by {check.Fingerprint}{subkey} ({OpenPgp.FormatTime(check.CreationTime)}){(over is null ? string.Empty : " over " + over)}");
         }
         else if (check.IsKeyMissing)
         {

@@ -39,7 +39,7 @@ internal static class RpmVerifier
 
         foreach (RpmTag tag in signatureTags)
         {
-            DetachedSignature.Check(keys, signature.GetBinary(tag), [new MemoryStream(headerBytes, writable: false)], "header signature", "the main header", checkedParts, findings);
+            DetachedSignature.Check(keys, signature.GetBinary(tag), [new MemoryStream(headerBytes, writable: false)], "header signature", over: null, checkedParts, findings);
         }
 
         if (signature.Contains(RpmSignatureTag.Sha256))
