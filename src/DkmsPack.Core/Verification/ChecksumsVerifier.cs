@@ -34,8 +34,8 @@ internal static class ChecksumsVerifier
     {
         string list = path.EndsWith(SignatureSuffix, StringComparison.Ordinal) ? path[..^SignatureSuffix.Length] : path;
         string signaturePath = list + SignatureSuffix;
-        byte[] signature = ReadSmall(signaturePath, MaxSignatureBytes, "no signature");
-        byte[] sums = ReadSmall(list, MaxListBytes, "no checksum list");
+        byte[] signature = ReadSmall(signaturePath, MaxSignatureBytes, "no signature", VerificationRemedy.Unsigned);
+        byte[] sums = ReadSmall(list, MaxListBytes, "no checksum list", VerificationRemedy.Damaged);
 
         var checkedParts = new List<string>();
         var findings = new Findings();
@@ -108,12 +108,12 @@ internal static class ChecksumsVerifier
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    private static byte[] ReadSmall(string path, int limit, string missing)
+    private static byte[] ReadSmall(string path, int limit, string missing, string remedyIfMissing)
     {
         FileKind kind = FileStatusReader.Stat(path).Kind;
         if (kind != FileKind.Regular)
         {
-            throw new VerificationException(kind == FileKind.Missing ? $"{missing}: {path} does not exist" : $"{path} is not a regular file", VerificationRemedy.Damaged);
+            throw new VerificationException(kind == FileKind.Missing ? $"{missing}: {path} does not exist" : $"{path} is not a regular file", kind == FileKind.Missing ? remedyIfMissing : VerificationRemedy.Damaged);
         }
 
         using FileStream stream = PackageVerifier.OpenRegular(path);

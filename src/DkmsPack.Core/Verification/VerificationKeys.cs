@@ -82,6 +82,11 @@ public sealed class VerificationKeys
                 throw KeyError(origin, $"is not a readable ASCII-armoured OpenPGP public key ({error})");
             }
 
+            if (string.Equals(label, OpenPgpArmor.PrivateKeyLabel, StringComparison.Ordinal))
+            {
+                throw KeyError(origin, "holds a secret key; verification takes the public key", "export it with `gpg --export --armor KEYID`");
+            }
+
             if (!string.Equals(label, OpenPgpArmor.PublicKeyLabel, StringComparison.Ordinal))
             {
                 throw KeyError(origin, $"holds a \"{label}\" block, not an OpenPGP public key");
@@ -93,6 +98,6 @@ public sealed class VerificationKeys
         }
     }
 
-    private static DkmsPackException KeyError(string origin, string message) =>
-        new(Diagnostic.Error(origin, 0, message, code: DiagnosticCode.Option), ExitCode.InvalidOptions);
+    private static DkmsPackException KeyError(string origin, string message, string? remedy = null) =>
+        new(Diagnostic.Error(origin, 0, message, remedy, DiagnosticCode.Option), ExitCode.InvalidOptions);
 }

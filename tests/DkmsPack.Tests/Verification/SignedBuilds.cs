@@ -1,0 +1,76 @@
+using DkmsPack.Tests.Signing;
+using DkmsPack.Tests.Support;
+using Xunit;
+
+namespace DkmsPack.Tests.Verification;
+
+/// <summary>
+/// The example module built once with <c>dkmspack build</c>, signed with a throw-away Ed25519 key and a throw-away
+/// RSA key, and once unsigned; shared by the verify tests, which copy a file before changing it.
+/// </summary>
+public sealed class SignedBuilds : IDisposable
+{
+    private readonly GpgHome _gpg = new();
+
+    public SignedBuilds()
+    {
+        foreach (string algorithm in (string[])["ed25519", "rsa3072"])
+        {
+            string fingerprint = _gpg.GenerateKey(algorithm, userId: $"{algorithm} <{algorithm}@example.org>");
+            Fingerprints[algorithm] = fingerprint;
+            PublicKeys[algorithm] = _gpg.Write(algorithm + ".pub.asc", _gpg.Gpg(null, "--armor", "--export", fingerprint));
+            BinaryKeyrings[algorithm] = _gpg.ExportPublic(fingerprint, algorithm + ".pub.gpg");
+            string secret = _gpg.Write(algorithm + ".sec.asc", _gpg.ExportSecret(fingerprint));
+            Outputs[algorithm] = Build(algorithm, "--signing-key", secret);
+        }
+
+        string other = _gpg.GenerateKey("ed25519", userId: "Other <other@example.org>");
+        OtherPublicKey = _gpg.Write("other.pub.asc", _gpg.Gpg(null, "--armor", "--export", other));
+        Unsigned = Build("unsigned");
+    }
+
+    internal Dictionary<string, string> Fingerprints { get; } = [];
+
+    /// <summary>Armoured public keys, by algorithm.</summary>
+    internal Dictionary<string, string> PublicKeys { get; } = [];
+
+    internal Dictionary<string, string> BinaryKeyrings { get; } = [];
+
+    /// <summary>The output directories (.deb, .rpm, SHA256SUMS, SHA256SUMS.asc), by algorithm.</summary>
+    internal Dictionary<string, string> Outputs { get; } = [];
+
+    internal string OtherPublicKey { get; }
+
+    internal string Unsigned { get; }
+
+    internal GpgHome Gpg => _gpg;
+
+    internal string Rpm(string algorithm) => Directory.GetFiles(Outputs[algorithm], "*.rpm").Single();
+
+    internal string Deb(string algorithm) => Directory.GetFiles(Outputs[algorithm], "*.deb").Single();
+
+    /// <summary>A copy of the whole output directory of <paramref name="algorithm"/>, to change files in.</summary>
+    internal string CopyOutput(string algorithm)
+    {
+        string copy = _gpg.Combine("copy-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(copy);
+        foreach (string file in Directory.GetFiles(Outputs[algorithm]))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        return copy;
+    }
+
+    public void Dispose() => _gpg.Dispose();
+
+    private string Build(string name, params string[] signing)
+    {
+        string output = _gpg.Combine("dist-" + name);
+        var result = DkmsPackProcess.Run(
+            ["build", Repo.Example("apple-gmux-0.1"), "-o", output, .. signing, "--maintainer", "T <t@example.org>", "-q"],
+            new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = TestBuilds.Epoch });
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        return output;
+    }
+}
