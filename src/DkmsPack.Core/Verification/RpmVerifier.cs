@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using DkmsPack.Archives;
 using DkmsPack.Archives.Rpm;
+using DkmsPack.Signing;
 
 namespace DkmsPack.Verification;
 
@@ -14,14 +15,6 @@ namespace DkmsPack.Verification;
 /// </summary>
 internal static class RpmVerifier
 {
-    /// <summary>PAYLOADDIGESTALGO values: OpenPGP hash IDs (RFC 9580 §9.5), as rpm's pgpHashAlgo uses them.</summary>
-    private static class DigestAlgorithm
-    {
-        public const uint Sha256 = 8;
-        public const uint Sha384 = 9;
-        public const uint Sha512 = 10;
-    }
-
     public static string Verify(Stream file, VerificationKeys keys)
     {
         RpmPackageReader package = RpmPackageReader.Read(file);
@@ -84,12 +77,13 @@ internal static class RpmVerifier
             return (default, string.Empty, null);
         }
 
-        uint algorithm = header.Contains(RpmTag.PayloadDigestAlgo) ? header.GetInt32(RpmTag.PayloadDigestAlgo) : 0;
+        // PAYLOADDIGESTALGO holds an OpenPGP hash ID (RFC 9580 §9.5), as rpm's pgpHashAlgo does.
+        long algorithm = header.Contains(RpmTag.PayloadDigestAlgo) ? header.GetInt32(RpmTag.PayloadDigestAlgo) : 0;
         (HashAlgorithmName name, string text) = algorithm switch
         {
-            DigestAlgorithm.Sha256 => (HashAlgorithmName.SHA256, "SHA256"),
-            DigestAlgorithm.Sha384 => (HashAlgorithmName.SHA384, "SHA384"),
-            DigestAlgorithm.Sha512 => (HashAlgorithmName.SHA512, "SHA512"),
+            OpenPgp.HashAlgorithm.Sha256 => (HashAlgorithmName.SHA256, "SHA256"),
+            OpenPgp.HashAlgorithm.Sha384 => (HashAlgorithmName.SHA384, "SHA384"),
+            OpenPgp.HashAlgorithm.Sha512 => (HashAlgorithmName.SHA512, "SHA512"),
             _ => (default, string.Empty),
         };
         if (text.Length == 0)
