@@ -24,6 +24,9 @@ public sealed record SignatureCheck(
 {
     /// <summary>True when the problem is that no key of the keyring made the signature (its issuer is not there).</summary>
     public bool IsKeyMissing { get; init; }
+
+    /// <summary>True when the key was found and usable, and the signature does not match the data (BAD signature).</summary>
+    public bool IsMismatch { get; init; }
 }
 
 /// <summary>
@@ -118,7 +121,7 @@ public static class SignatureVerifier
             good = false;
         }
 
-        return good ? result with { IsValid = true } : result with { Problem = "the signature does not match the data (BAD signature)" };
+        return good ? result with { IsValid = true } : result with { Problem = "the signature does not match the data (BAD signature)", IsMismatch = true };
     }
 
     /// <summary>Reads a public keyring (binary, or the first armoured block), refusing garbage and secret keys.</summary>

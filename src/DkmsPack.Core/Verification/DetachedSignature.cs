@@ -36,7 +36,7 @@ internal static class DetachedSignature
         }
         else
         {
-            findings.Add($"{what}: {check.Problem}", VerificationRemedy.Changed);
+            findings.Add($"{what}: {check.Problem}", check.IsMismatch ? VerificationRemedy.Changed : VerificationRemedy.Untrusted);
         }
     }
 }

@@ -45,6 +45,9 @@ internal static class VerificationRemedy
 
     public const string Damaged = "it is damaged, cut short or not what its name says: fetch or build it again";
 
+    /// <summary>The signature is of a kind, or by a key in a state (expired, revoked), that is not accepted.</summary>
+    public const string Untrusted = "the signature cannot be trusted as it is: ask the signer for a new signature with a valid key";
+
     public static string Unsigned => $"sign it when building, with {OptionRef.To("sign")} or {OptionRef.To("signing-key")}";
 
     public static string KeyNotGiven => $"if you trust the signer, give its public key with {OptionRef.To("key")}";
