@@ -199,6 +199,50 @@ public sealed class VerifyCommandTests(SignedBuilds builds) : IClassFixture<Sign
     }
 
     [Fact]
+    public void SignedByASubkey_IsOk_NamingTheSubkeyAndItsPrimary_AsRpmSaysToo()
+    {
+        string primary = builds.Gpg.GenerateKey("ed25519", usage: "cert", userId: "Sub <sub@example.org>");
+        string subkey = builds.Gpg.AddSubkey(primary, "ed25519", "sign");
+        string secret = builds.Gpg.Write("sub.sec.asc", builds.Gpg.ExportSecret(primary));
+        string output = builds.Gpg.Combine("dist-subkey");
+        var built = DkmsPackProcess.Run(
+            ["mkrpm", Repo.Example("apple-gmux-0.1"), "-o", output, "--signing-key", secret, "--maintainer", "T <t@example.org>", "-q"],
+            new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = TestBuilds.Epoch });
+        Assert.True(built.ExitCode == 0, built.StdErr);
+        string rpm = Directory.GetFiles(output, "*.rpm").Single();
+        string key = builds.Gpg.Write("sub.pub.asc", builds.Gpg.Gpg(null, "--armor", "--export", primary));
+
+        var result = Verify(rpm, "--key", key);
+
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        Assert.StartsWith($"{rpm}: OK: header signature EdDSA/SHA256 by {subkey}, a subkey of {primary} {SignedAt}, header SHA256, payload SHA256", result.StdOut, StringComparison.Ordinal);
+        string database = builds.Gpg.Combine("rpmdb-sub");
+        Directory.CreateDirectory(database);
+        RealTool.RunChecked("rpmkeys", "--dbpath", database, "--import", key);
+        Assert.Equal(0, RealTool.Run("rpm", "--dbpath", database, "-Kv", rpm).ExitCode);
+    }
+
+    [Fact]
+    public void SignedByARevokedKey_IsBad_SayingSo_AsSqvSaysToo()
+    {
+        string fingerprint = builds.Fingerprints["rsa3072"];
+        string sums = Path.Combine(builds.Outputs["rsa3072"], "SHA256SUMS.asc");
+        builds.Gpg.Revoke(fingerprint);
+        string revoked = builds.Gpg.ExportPublic(fingerprint, "revoked.pub.gpg");
+
+        var result = Verify(builds.Rpm("rsa3072"), sums, "--key", revoked);
+
+        Assert.Equal(ExitCode.InvalidInput, result.ExitCode);
+        string[] lines = Lines(result.StdErr);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, l => Assert.Contains("revoked", l, StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.EndsWith("ask the signer for a new signature with a valid key", l, StringComparison.Ordinal));
+        // sqv refuses a revoked certificate; gpgv does not look at revocations and accepts it.
+        RealTool.Require("sqv");
+        Assert.NotEqual(0, GpgHome.Sqv(revoked, sums, sums[..^4]).ExitCode);
+    }
+
+    [Fact]
     public void OneBadFileAmongGoodOnes_ExitsTwo_AndTheGoodOnesAreStillReported()
     {
         string unsigned = Directory.GetFiles(builds.Unsigned, "*.deb").Single();
