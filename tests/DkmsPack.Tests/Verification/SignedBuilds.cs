@@ -6,26 +6,43 @@ namespace DkmsPack.Tests.Verification;
 
 /// <summary>
 /// The example module built once with <c>dkmspack build</c>, signed with a throw-away Ed25519 key and a throw-away
-/// RSA key, and once unsigned; shared by the verify tests, which copy a file before changing it.
+/// RSA key, and once unsigned; shared by the verify tests, which copy a file before changing it. The builds are
+/// made by the first test that asks (<see cref="EnsureBuilt"/>, from its constructor), so that a missing gpg skips
+/// the tests instead of failing the fixture.
 /// </summary>
 public sealed class SignedBuilds : IDisposable
 {
-    private readonly GpgHome _gpg = new();
+    private readonly Lock _lock = new();
+    private GpgHome? _gpg;
 
-    public SignedBuilds()
+    /// <summary>Makes the keys and builds, once; skips the calling test when gpg is missing.</summary>
+    internal void EnsureBuilt()
+    {
+        lock (_lock)
+        {
+            if (_gpg is null)
+            {
+                var gpg = new GpgHome();
+                _gpg = gpg;
+                MakeBuilds();
+            }
+        }
+    }
+
+    private void MakeBuilds()
     {
         foreach (string algorithm in (string[])["ed25519", "rsa3072"])
         {
-            string fingerprint = _gpg.GenerateKey(algorithm, userId: $"{algorithm} <{algorithm}@example.org>");
+            string fingerprint = Gpg.GenerateKey(algorithm, userId: $"{algorithm} <{algorithm}@example.org>");
             Fingerprints[algorithm] = fingerprint;
-            PublicKeys[algorithm] = _gpg.Write(algorithm + ".pub.asc", _gpg.Gpg(null, "--armor", "--export", fingerprint));
-            BinaryKeyrings[algorithm] = _gpg.ExportPublic(fingerprint, algorithm + ".pub.gpg");
-            string secret = _gpg.Write(algorithm + ".sec.asc", _gpg.ExportSecret(fingerprint));
+            PublicKeys[algorithm] = Gpg.Write(algorithm + ".pub.asc", Gpg.Gpg(null, "--armor", "--export", fingerprint));
+            BinaryKeyrings[algorithm] = Gpg.ExportPublic(fingerprint, algorithm + ".pub.gpg");
+            string secret = Gpg.Write(algorithm + ".sec.asc", Gpg.ExportSecret(fingerprint));
             Outputs[algorithm] = Build(algorithm, "--signing-key", secret);
         }
 
-        string other = _gpg.GenerateKey("ed25519", userId: "Other <other@example.org>");
-        OtherPublicKey = _gpg.Write("other.pub.asc", _gpg.Gpg(null, "--armor", "--export", other));
+        string other = Gpg.GenerateKey("ed25519", userId: "Other <other@example.org>");
+        OtherPublicKey = Gpg.Write("other.pub.asc", Gpg.Gpg(null, "--armor", "--export", other));
         Unsigned = Build("unsigned");
     }
 
@@ -39,11 +56,11 @@ public sealed class SignedBuilds : IDisposable
     /// <summary>The output directories (.deb, .rpm, SHA256SUMS, SHA256SUMS.asc), by algorithm.</summary>
     internal Dictionary<string, string> Outputs { get; } = [];
 
-    internal string OtherPublicKey { get; }
+    internal string OtherPublicKey { get; private set; } = string.Empty;
 
-    internal string Unsigned { get; }
+    internal string Unsigned { get; private set; } = string.Empty;
 
-    internal GpgHome Gpg => _gpg;
+    internal GpgHome Gpg => _gpg ?? throw new InvalidOperationException("call EnsureBuilt first");
 
     internal string Rpm(string algorithm) => Directory.GetFiles(Outputs[algorithm], "*.rpm").Single();
 
@@ -52,7 +69,7 @@ public sealed class SignedBuilds : IDisposable
     /// <summary>A copy of the whole output directory of <paramref name="algorithm"/>, to change files in.</summary>
     internal string CopyOutput(string algorithm)
     {
-        string copy = _gpg.Combine("copy-" + Guid.NewGuid().ToString("N"));
+        string copy = Gpg.Combine("copy-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(copy);
         foreach (string file in Directory.GetFiles(Outputs[algorithm]))
         {
@@ -62,11 +79,11 @@ public sealed class SignedBuilds : IDisposable
         return copy;
     }
 
-    public void Dispose() => _gpg.Dispose();
+    public void Dispose() => _gpg?.Dispose();
 
     private string Build(string name, params string[] signing)
     {
-        string output = _gpg.Combine("dist-" + name);
+        string output = Gpg.Combine("dist-" + name);
         var result = DkmsPackProcess.Run(
             ["build", Repo.Example("apple-gmux-0.1"), "-o", output, .. signing, "--maintainer", "T <t@example.org>", "-q"],
             new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = TestBuilds.Epoch });
