@@ -31,6 +31,11 @@ public static class PackageVerifier
         {
             return Bad(path, "is not a valid package: " + ex.Message.TrimEnd('.'), VerificationRemedy.Damaged);
         }
+        catch (DkmsPackException ex)
+        {
+            Diagnostic first = ex.Diagnostics[0];
+            return Bad(path, first.Message, first.Remedy ?? VerificationRemedy.Damaged);
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return Bad(path, "cannot be read (" + ex.Message.TrimEnd('.') + ")", "check the path and its permissions");
@@ -43,12 +48,12 @@ public static class PackageVerifier
 
     private static string Check(string path, VerificationKeys keys)
     {
-        FileKind kind = FileStatusReader.Stat(path).Kind;
         if (ChecksumsVerifier.Handles(path))
         {
             return ChecksumsVerifier.Verify(path, keys);
         }
 
+        FileKind kind = FileStatusReader.Stat(path).Kind;
         if (kind != FileKind.Regular)
         {
             throw new VerificationException(kind == FileKind.Missing ? "no such file" : "is not a regular file", "give the path of a .rpm, .deb or SHA256SUMS file");
