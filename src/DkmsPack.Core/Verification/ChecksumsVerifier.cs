@@ -63,6 +63,12 @@ internal static class ChecksumsVerifier
                 continue;
             }
 
+            if (name is "." or ".." || name.Contains('/', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal))
+            {
+                findings.Add(string.Create(CultureInfo.InvariantCulture, $"{PackageBuild.ChecksumsFileName} line {lineNumber} names \"{name}\", not a file beside it"), VerificationRemedy.Damaged);
+                continue;
+            }
+
             string file = Path.Combine(directory, name);
             FileKind kind = FileStatusReader.Stat(file).Kind;
             if (kind != FileKind.Regular)
@@ -99,7 +105,7 @@ internal static class ChecksumsVerifier
 
         sha256 = line[..Sha256HexLength];
         name = line[(Sha256HexLength + 2)..];
-        return sha256.All(char.IsAsciiHexDigit) && name is not ("." or "..") && !name.Contains('/', StringComparison.Ordinal) && !name.Contains('\0', StringComparison.Ordinal);
+        return sha256.All(char.IsAsciiHexDigit) && name.Length > 0;
     }
 
     private static string Sha256Hex(string file)

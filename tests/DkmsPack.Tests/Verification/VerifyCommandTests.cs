@@ -297,6 +297,39 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     }
 
     [Fact]
+    public void AFifo_IsBad_WithoutHanging()
+    {
+        string directory = _builds.Gpg.Combine("fifo-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        string rpm = Path.Combine(directory, "x.rpm");
+        string asc = Path.Combine(directory, "SHA256SUMS.asc");
+        RealTool.RunChecked("mkfifo", rpm, asc);
+
+        var result = Verify(rpm, asc, "--key", _builds.PublicKeys["ed25519"]);
+
+        Assert.Equal(ExitCode.InvalidInput, result.ExitCode);
+        string[] lines = Lines(result.StdErr);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, l => Assert.Contains("not a regular file", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ASignedListNamingAPathOutsideItsDirectory_IsBad()
+    {
+        string directory = _builds.Gpg.Combine("traversal-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        string rpm = _builds.Rpm("ed25519");
+        string sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(rpm)));
+        string sums = Path.Combine(directory, "SHA256SUMS");
+        File.WriteAllText(sums, $"{sha256}  ../{Path.GetFileName(Path.GetDirectoryName(rpm))}/{Path.GetFileName(rpm)}\n");
+        _builds.Gpg.Gpg(string.Empty, "--local-user", _builds.Fingerprints["ed25519"], "--armor", "--detach-sign", "--output", sums + ".asc", sums);
+
+        var result = Verify(sums, "--key", _builds.PublicKeys["ed25519"]);
+
+        Assert.Contains("SHA256SUMS line 1 names \"../", AssertOneError(result, sums), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AMissingKeyFile_IsACommandLineError_InOneLine()
     {
         string missing = _builds.Gpg.Combine("no-such-key.asc");
