@@ -91,3 +91,16 @@ public sealed class SignedBuilds : IDisposable
         return output;
     }
 }
+
+/// <summary>A test class on <see cref="SignedBuilds"/>: the builds are made (or the test skipped) before each test.</summary>
+public abstract class SignedBuildsTests : IClassFixture<SignedBuilds>
+{
+    protected SignedBuildsTests(SignedBuilds builds)
+    {
+        ArgumentNullException.ThrowIfNull(builds);
+        builds.EnsureBuilt();
+        Builds = builds;
+    }
+
+    internal SignedBuilds Builds { get; }
+}

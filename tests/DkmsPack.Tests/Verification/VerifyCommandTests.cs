@@ -14,16 +14,8 @@ namespace DkmsPack.Tests.Verification;
 /// Good files: exit 0 and one OK line each; changed, unsigned, foreign-signed, garbage or cut files: exit 2 and
 /// one error line each; a --key that cannot be used: exit 1.
 /// </summary>
-public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
+public sealed class VerifyCommandTests(SignedBuilds builds) : SignedBuildsTests(builds)
 {
-    private readonly SignedBuilds _builds;
-
-    public VerifyCommandTests(SignedBuilds builds)
-    {
-        builds.EnsureBuilt();
-        _builds = builds;
-    }
-
     private const string SignedAt = "(2026-01-01 00:00:00 UTC)";
 
     [Theory]
@@ -31,18 +23,18 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     [InlineData("ed25519", "EdDSA")]
     public void SignedRpm_IsOk_AsRpmSaysToo(string algorithm, string name)
     {
-        string rpm = _builds.Rpm(algorithm);
+        string rpm = Builds.Rpm(algorithm);
 
-        var result = Verify(rpm, "--key", _builds.PublicKeys[algorithm]);
+        var result = Verify(rpm, "--key", Builds.PublicKeys[algorithm]);
 
         Assert.True(result.ExitCode == 0, result.StdErr);
         Assert.Equal(string.Empty, result.StdErr);
         Assert.Equal(
-            $"{rpm}: OK: header signature {name}/SHA256 by {_builds.Fingerprints[algorithm]} {SignedAt}, header SHA256, payload SHA256, header SHA1, header+payload MD5",
+            $"{rpm}: OK: header signature {name}/SHA256 by {Builds.Fingerprints[algorithm]} {SignedAt}, header SHA256, payload SHA256, header SHA1, header+payload MD5",
             Assert.Single(Lines(result.StdOut)));
         var rpmCheck = RealTool.Run("rpm", "--dbpath", RpmDatabase(algorithm), "-Kv", rpm);
         Assert.True(rpmCheck.ExitCode == 0, rpmCheck.StdOut + rpmCheck.StdErr);
-        Assert.Contains($"Header V4 {name}/SHA256 Signature, key ID {_builds.Fingerprints[algorithm][^8..].ToLowerInvariant()}: OK", rpmCheck.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"Header V4 {name}/SHA256 Signature, key ID {Builds.Fingerprints[algorithm][^8..].ToLowerInvariant()}: OK", rpmCheck.StdOut, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -50,13 +42,13 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     [InlineData("ed25519", "EdDSA")]
     public void SignedDeb_IsOk_AsDebsigVerifySaysToo(string algorithm, string name)
     {
-        string deb = _builds.Deb(algorithm);
+        string deb = Builds.Deb(algorithm);
 
-        var result = Verify(deb, "--key", _builds.BinaryKeyrings[algorithm]);
+        var result = Verify(deb, "--key", Builds.BinaryKeyrings[algorithm]);
 
         Assert.True(result.ExitCode == 0, result.StdErr);
         Assert.Equal(
-            $"{deb}: OK: origin signature (_gpgorigin) {name}/SHA256 by {_builds.Fingerprints[algorithm]} {SignedAt} over debian-binary, control.tar.gz and data.tar.gz",
+            $"{deb}: OK: origin signature (_gpgorigin) {name}/SHA256 by {Builds.Fingerprints[algorithm]} {SignedAt} over debian-binary, control.tar.gz and data.tar.gz",
             Assert.Single(Lines(result.StdOut)));
         Assert.Equal(0, DebsigVerify(algorithm, deb).ExitCode);
     }
@@ -64,23 +56,23 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     [Fact]
     public void Sha256Sums_IsOk_WhetherTheListOrItsSignatureIsGiven_AsGpgvSaysToo()
     {
-        string output = _builds.Outputs["ed25519"];
+        string output = Builds.Outputs["ed25519"];
         string sums = Path.Combine(output, "SHA256SUMS");
 
-        var result = Verify(sums, sums + ".asc", "--key", _builds.PublicKeys["ed25519"]);
+        var result = Verify(sums, sums + ".asc", "--key", Builds.PublicKeys["ed25519"]);
 
         Assert.True(result.ExitCode == 0, result.StdErr);
-        string checkedText = $"OK: signature EdDSA/SHA256 by {_builds.Fingerprints["ed25519"]} {SignedAt} over SHA256SUMS, SHA256 of {Path.GetFileName(_builds.Rpm("ed25519"))}, {Path.GetFileName(_builds.Deb("ed25519"))}";
+        string checkedText = $"OK: signature EdDSA/SHA256 by {Builds.Fingerprints["ed25519"]} {SignedAt} over SHA256SUMS, SHA256 of {Path.GetFileName(Builds.Rpm("ed25519"))}, {Path.GetFileName(Builds.Deb("ed25519"))}";
         Assert.Equal([$"{sums}: {checkedText}", $"{sums}.asc: {checkedText}"], Lines(result.StdOut));
-        _builds.Gpg.AssertGpgvAccepts(_builds.BinaryKeyrings["ed25519"], sums + ".asc", sums);
+        Builds.Gpg.AssertGpgvAccepts(Builds.BinaryKeyrings["ed25519"], sums + ".asc", sums);
     }
 
     [Fact]
     public void EveryFileOfABuild_WithSeveralKeys_IsOk()
     {
-        string[] files = Directory.GetFiles(_builds.Outputs["rsa3072"]);
+        string[] files = Directory.GetFiles(Builds.Outputs["rsa3072"]);
 
-        var result = Verify([.. files, "--key", _builds.OtherPublicKey, "--key", _builds.PublicKeys["ed25519"], "--key", _builds.PublicKeys["rsa3072"], "--key", _builds.BinaryKeyrings["rsa3072"]]);
+        var result = Verify([.. files, "--key", Builds.OtherPublicKey, "--key", Builds.PublicKeys["ed25519"], "--key", Builds.PublicKeys["rsa3072"], "--key", Builds.BinaryKeyrings["rsa3072"]]);
 
         Assert.True(result.ExitCode == 0, result.StdErr);
         Assert.Equal(files.Length, Lines(result.StdOut).Length);
@@ -91,9 +83,9 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     [InlineData("ed25519")]
     public void AByteChangedInTheRpmPayload_IsBad_NamingThePayloadDigest_AsRpmSaysToo(string algorithm)
     {
-        string rpm = Changed(_builds.Rpm(algorithm), bytes => bytes.Length - 1);
+        string rpm = Changed(Builds.Rpm(algorithm), bytes => bytes.Length - 1);
 
-        var result = Verify(rpm, "--key", _builds.PublicKeys[algorithm]);
+        var result = Verify(rpm, "--key", Builds.PublicKeys[algorithm]);
 
         string line = AssertOneError(result, rpm);
         Assert.Contains("payload SHA256 does not match", line, StringComparison.Ordinal);
@@ -105,7 +97,7 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     [Fact]
     public void AByteChangedInTheRpmMainHeader_IsBad_NamingTheSignatureAndTheHeaderDigests_AsRpmSaysToo()
     {
-        string original = _builds.Rpm("ed25519");
+        string original = Builds.Rpm("ed25519");
         long headerOffset;
         using (FileStream stream = File.OpenRead(original))
         {
@@ -115,7 +107,7 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
         // A letter of the package's name in the main header's data: the header stays well-formed.
         string rpm = Changed(original, bytes => (int)headerOffset + bytes.AsSpan((int)headerOffset).IndexOf("apple-gmux"u8));
 
-        var result = Verify(rpm, "--key", _builds.PublicKeys["ed25519"]);
+        var result = Verify(rpm, "--key", Builds.PublicKeys["ed25519"]);
 
         string line = AssertOneError(result, rpm);
         Assert.Contains("header signature: the signature does not match the data (BAD signature)", line, StringComparison.Ordinal);
@@ -130,9 +122,9 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     public void AByteChangedInDataTar_IsBad_AsDebsigVerifySaysToo()
     {
         // The last byte of data.tar.gz, just before the _gpgorigin member's header.
-        string deb = Changed(_builds.Deb("rsa3072"), bytes => bytes.AsSpan().IndexOf("_gpgorigin"u8) - 2);
+        string deb = Changed(Builds.Deb("rsa3072"), bytes => bytes.AsSpan().IndexOf("_gpgorigin"u8) - 2);
 
-        var result = Verify(deb, "--key", _builds.PublicKeys["rsa3072"]);
+        var result = Verify(deb, "--key", Builds.PublicKeys["rsa3072"]);
 
         string line = AssertOneError(result, deb);
         Assert.Contains("origin signature (_gpgorigin): the signature does not match the data (BAD signature)", line, StringComparison.Ordinal);
@@ -142,29 +134,29 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     [Fact]
     public void AByteChangedInSha256Sums_IsBad_AsGpgvSaysToo()
     {
-        string output = _builds.CopyOutput("ed25519");
+        string output = Builds.CopyOutput("ed25519");
         string sums = Path.Combine(output, "SHA256SUMS");
         byte[] bytes = File.ReadAllBytes(sums);
         bytes[0] = bytes[0] == (byte)'0' ? (byte)'1' : (byte)'0';
         File.WriteAllBytes(sums, bytes);
 
-        var result = Verify(sums + ".asc", "--key", _builds.PublicKeys["ed25519"]);
+        var result = Verify(sums + ".asc", "--key", Builds.PublicKeys["ed25519"]);
 
         string line = AssertOneError(result, sums + ".asc");
         Assert.Contains("signature: the signature does not match the data (BAD signature)", line, StringComparison.Ordinal);
-        Assert.NotEqual(0, _builds.Gpg.Gpgv(_builds.BinaryKeyrings["ed25519"], sums + ".asc", sums).ExitCode);
+        Assert.NotEqual(0, Builds.Gpg.Gpgv(Builds.BinaryKeyrings["ed25519"], sums + ".asc", sums).ExitCode);
     }
 
     [Fact]
     public void AListedFileChangedOrMissing_IsBad_NamingEach()
     {
-        string output = _builds.CopyOutput("ed25519");
+        string output = Builds.CopyOutput("ed25519");
         string rpm = Directory.GetFiles(output, "*.rpm").Single();
         string deb = Directory.GetFiles(output, "*.deb").Single();
         File.AppendAllText(rpm, "x");
         File.Delete(deb);
 
-        var result = Verify(Path.Combine(output, "SHA256SUMS"), "--key", _builds.PublicKeys["ed25519"]);
+        var result = Verify(Path.Combine(output, "SHA256SUMS"), "--key", Builds.PublicKeys["ed25519"]);
 
         string line = AssertOneError(result, Path.Combine(output, "SHA256SUMS"));
         Assert.Contains($"{Path.GetFileName(rpm)}: SHA256 does not match (BAD)", line, StringComparison.Ordinal);
@@ -174,10 +166,10 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     [Fact]
     public void UnsignedPackages_AreBad_NoSignature()
     {
-        string rpm = Directory.GetFiles(_builds.Unsigned, "*.rpm").Single();
-        string deb = Directory.GetFiles(_builds.Unsigned, "*.deb").Single();
+        string rpm = Directory.GetFiles(Builds.Unsigned, "*.rpm").Single();
+        string deb = Directory.GetFiles(Builds.Unsigned, "*.deb").Single();
 
-        var result = Verify(rpm, deb, Path.Combine(_builds.Unsigned, "SHA256SUMS"), "--key", _builds.PublicKeys["ed25519"]);
+        var result = Verify(rpm, deb, Path.Combine(Builds.Unsigned, "SHA256SUMS"), "--key", Builds.PublicKeys["ed25519"]);
 
         Assert.Equal(ExitCode.InvalidInput, result.ExitCode);
         Assert.Equal(string.Empty, result.StdOut);
@@ -185,46 +177,46 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
         Assert.Equal(3, lines.Length);
         Assert.StartsWith($"{rpm}: error: no signature", lines[0], StringComparison.Ordinal);
         Assert.StartsWith($"{deb}: error: no signature (no _gpgorigin member)", lines[1], StringComparison.Ordinal);
-        Assert.StartsWith($"{Path.Combine(_builds.Unsigned, "SHA256SUMS")}: error: no signature", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith($"{Path.Combine(Builds.Unsigned, "SHA256SUMS")}: error: no signature", lines[2], StringComparison.Ordinal);
         Assert.All(lines, l => Assert.Contains("--sign", l, StringComparison.Ordinal));
     }
 
     [Fact]
     public void SignedByAnotherKey_IsBad_NotSignedByAKeyGiven()
     {
-        string rpm = _builds.Rpm("ed25519");
-        string deb = _builds.Deb("ed25519");
-        string sums = Path.Combine(_builds.Outputs["ed25519"], "SHA256SUMS.asc");
+        string rpm = Builds.Rpm("ed25519");
+        string deb = Builds.Deb("ed25519");
+        string sums = Path.Combine(Builds.Outputs["ed25519"], "SHA256SUMS.asc");
 
-        var result = Verify(rpm, deb, sums, "--key", _builds.OtherPublicKey, "--key", _builds.PublicKeys["rsa3072"]);
+        var result = Verify(rpm, deb, sums, "--key", Builds.OtherPublicKey, "--key", Builds.PublicKeys["rsa3072"]);
 
         Assert.Equal(ExitCode.InvalidInput, result.ExitCode);
         string[] lines = Lines(result.StdErr);
         Assert.Equal(3, lines.Length);
         Assert.All(lines, l => Assert.Contains("not signed by a key given", l, StringComparison.Ordinal));
-        Assert.All(lines, l => Assert.Contains(_builds.Fingerprints["ed25519"], l, StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.Contains(Builds.Fingerprints["ed25519"], l, StringComparison.Ordinal));
         Assert.All(lines, l => Assert.EndsWith("give its public key with --key", l, StringComparison.Ordinal));
     }
 
     [Fact]
     public void SignedByASubkey_IsOk_NamingTheSubkeyAndItsPrimary_AsRpmSaysToo()
     {
-        string primary = _builds.Gpg.GenerateKey("ed25519", usage: "cert", userId: "Sub <sub@example.org>");
-        string subkey = _builds.Gpg.AddSubkey(primary, "ed25519", "sign");
-        string secret = _builds.Gpg.Write("sub.sec.asc", _builds.Gpg.ExportSecret(primary));
-        string output = _builds.Gpg.Combine("dist-subkey");
+        string primary = Builds.Gpg.GenerateKey("ed25519", usage: "cert", userId: "Sub <sub@example.org>");
+        string subkey = Builds.Gpg.AddSubkey(primary, "ed25519", "sign");
+        string secret = Builds.Gpg.Write("sub.sec.asc", Builds.Gpg.ExportSecret(primary));
+        string output = Builds.Gpg.Combine("dist-subkey");
         var built = DkmsPackProcess.Run(
             ["mkrpm", Repo.Example("apple-gmux-0.1"), "-o", output, "--signing-key", secret, "--maintainer", "T <t@example.org>", "-q"],
             new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = TestBuilds.Epoch });
         Assert.True(built.ExitCode == 0, built.StdErr);
         string rpm = Directory.GetFiles(output, "*.rpm").Single();
-        string key = _builds.Gpg.Write("sub.pub.asc", _builds.Gpg.Gpg(null, "--armor", "--export", primary));
+        string key = Builds.Gpg.Write("sub.pub.asc", Builds.Gpg.Gpg(null, "--armor", "--export", primary));
 
         var result = Verify(rpm, "--key", key);
 
         Assert.True(result.ExitCode == 0, result.StdErr);
         Assert.StartsWith($"{rpm}: OK: header signature EdDSA/SHA256 by {subkey}, a subkey of {primary} {SignedAt}, header SHA256, payload SHA256", result.StdOut, StringComparison.Ordinal);
-        string database = _builds.Gpg.Combine("rpmdb-sub");
+        string database = Builds.Gpg.Combine("rpmdb-sub");
         Directory.CreateDirectory(database);
         RealTool.RunChecked("rpmkeys", "--dbpath", database, "--import", key);
         Assert.Equal(0, RealTool.Run("rpm", "--dbpath", database, "-Kv", rpm).ExitCode);
@@ -233,12 +225,12 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     [Fact]
     public void SignedByARevokedKey_IsBad_SayingSo_AsSqvSaysToo()
     {
-        string fingerprint = _builds.Fingerprints["rsa3072"];
-        string sums = Path.Combine(_builds.Outputs["rsa3072"], "SHA256SUMS.asc");
-        _builds.Gpg.Revoke(fingerprint);
-        string revoked = _builds.Gpg.ExportPublic(fingerprint, "revoked.pub.gpg");
+        string fingerprint = Builds.Fingerprints["rsa3072"];
+        string sums = Path.Combine(Builds.Outputs["rsa3072"], "SHA256SUMS.asc");
+        Builds.Gpg.Revoke(fingerprint);
+        string revoked = Builds.Gpg.ExportPublic(fingerprint, "revoked.pub.gpg");
 
-        var result = Verify(_builds.Rpm("rsa3072"), sums, "--key", revoked);
+        var result = Verify(Builds.Rpm("rsa3072"), sums, "--key", revoked);
 
         Assert.Equal(ExitCode.InvalidInput, result.ExitCode);
         string[] lines = Lines(result.StdErr);
@@ -253,9 +245,9 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     [Fact]
     public void OneBadFileAmongGoodOnes_ExitsTwo_AndTheGoodOnesAreStillReported()
     {
-        string unsigned = Directory.GetFiles(_builds.Unsigned, "*.deb").Single();
+        string unsigned = Directory.GetFiles(Builds.Unsigned, "*.deb").Single();
 
-        var result = Verify(_builds.Rpm("ed25519"), unsigned, _builds.Deb("ed25519"), "--key", _builds.PublicKeys["ed25519"]);
+        var result = Verify(Builds.Rpm("ed25519"), unsigned, Builds.Deb("ed25519"), "--key", Builds.PublicKeys["ed25519"]);
 
         Assert.Equal(ExitCode.InvalidInput, result.ExitCode);
         Assert.Equal(2, Lines(result.StdOut).Length);
@@ -273,10 +265,10 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     [InlineData(".deb", 1000)]
     public void TruncatedPackages_AreBad_InOneLine(string extension, int length)
     {
-        string original = extension == ".rpm" ? _builds.Rpm("ed25519") : _builds.Deb("ed25519");
-        string cut = _builds.Gpg.Write("cut-" + length + extension, File.ReadAllBytes(original)[..length]);
+        string original = extension == ".rpm" ? Builds.Rpm("ed25519") : Builds.Deb("ed25519");
+        string cut = Builds.Gpg.Write("cut-" + length + extension, File.ReadAllBytes(original)[..length]);
 
-        AssertOneError(Verify(cut, "--key", _builds.PublicKeys["ed25519"]), cut);
+        AssertOneError(Verify(cut, "--key", Builds.PublicKeys["ed25519"]), cut);
     }
 
     [Theory]
@@ -285,7 +277,7 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     [InlineData("SHA256SUMS.asc")]
     public void Garbage_IsBad_InOneLine(string name)
     {
-        string directory = _builds.Gpg.Combine("garbage-" + Guid.NewGuid().ToString("N"));
+        string directory = Builds.Gpg.Combine("garbage-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         byte[] garbage = new byte[100_000];
         new Random(12).NextBytes(garbage);
@@ -293,19 +285,19 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
         File.WriteAllBytes(file, garbage);
         File.WriteAllBytes(Path.Combine(directory, "SHA256SUMS"), garbage[..1000]);
 
-        AssertOneError(Verify(file, "--key", _builds.PublicKeys["ed25519"]), file);
+        AssertOneError(Verify(file, "--key", Builds.PublicKeys["ed25519"]), file);
     }
 
     [Fact]
     public void AFifo_IsBad_WithoutHanging()
     {
-        string directory = _builds.Gpg.Combine("fifo-" + Guid.NewGuid().ToString("N"));
+        string directory = Builds.Gpg.Combine("fifo-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         string rpm = Path.Combine(directory, "x.rpm");
         string asc = Path.Combine(directory, "SHA256SUMS.asc");
         RealTool.RunChecked("mkfifo", rpm, asc);
 
-        var result = Verify(rpm, asc, "--key", _builds.PublicKeys["ed25519"]);
+        var result = Verify(rpm, asc, "--key", Builds.PublicKeys["ed25519"]);
 
         Assert.Equal(ExitCode.InvalidInput, result.ExitCode);
         string[] lines = Lines(result.StdErr);
@@ -316,15 +308,15 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     [Fact]
     public void ASignedListNamingAPathOutsideItsDirectory_IsBad()
     {
-        string directory = _builds.Gpg.Combine("traversal-" + Guid.NewGuid().ToString("N"));
+        string directory = Builds.Gpg.Combine("traversal-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        string rpm = _builds.Rpm("ed25519");
+        string rpm = Builds.Rpm("ed25519");
         string sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(rpm)));
         string sums = Path.Combine(directory, "SHA256SUMS");
         File.WriteAllText(sums, $"{sha256}  ../{Path.GetFileName(Path.GetDirectoryName(rpm))}/{Path.GetFileName(rpm)}\n");
-        _builds.Gpg.Gpg(string.Empty, "--local-user", _builds.Fingerprints["ed25519"], "--armor", "--detach-sign", "--output", sums + ".asc", sums);
+        Builds.Gpg.Gpg(string.Empty, "--local-user", Builds.Fingerprints["ed25519"], "--armor", "--detach-sign", "--output", sums + ".asc", sums);
 
-        var result = Verify(sums, "--key", _builds.PublicKeys["ed25519"]);
+        var result = Verify(sums, "--key", Builds.PublicKeys["ed25519"]);
 
         Assert.Contains("SHA256SUMS line 1 names \"../", AssertOneError(result, sums), StringComparison.Ordinal);
     }
@@ -332,9 +324,9 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     [Fact]
     public void AMissingKeyFile_IsACommandLineError_InOneLine()
     {
-        string missing = _builds.Gpg.Combine("no-such-key.asc");
+        string missing = Builds.Gpg.Combine("no-such-key.asc");
 
-        var result = Verify(_builds.Rpm("ed25519"), "--key", missing);
+        var result = Verify(Builds.Rpm("ed25519"), "--key", missing);
 
         Assert.Equal(ExitCode.InvalidOptions, result.ExitCode);
         Assert.Equal(string.Empty, result.StdOut);
@@ -344,11 +336,11 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     [Fact]
     public void AKeyFileThatIsNotAPublicKey_IsACommandLineError_InOneLine()
     {
-        string secret = _builds.Gpg.Combine("ed25519.sec.asc");
-        string garbage = _builds.Gpg.Write("garbage.key", "not a key\n");
+        string secret = Builds.Gpg.Combine("ed25519.sec.asc");
+        string garbage = Builds.Gpg.Write("garbage.key", "not a key\n");
 
-        var secretResult = Verify(_builds.Rpm("ed25519"), "--key", secret);
-        var garbageResult = Verify(_builds.Rpm("ed25519"), "--key", garbage);
+        var secretResult = Verify(Builds.Rpm("ed25519"), "--key", secret);
+        var garbageResult = Verify(Builds.Rpm("ed25519"), "--key", garbage);
 
         Assert.Equal(ExitCode.InvalidOptions, secretResult.ExitCode);
         Assert.StartsWith($"{secret}: error: holds a secret key", Assert.Single(Lines(secretResult.StdErr)), StringComparison.Ordinal);
@@ -360,8 +352,8 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     [Fact]
     public void NoKeyOrNoFile_IsACommandLineError()
     {
-        Assert.Equal(ExitCode.InvalidOptions, Verify(_builds.Rpm("ed25519")).ExitCode);
-        Assert.Equal(ExitCode.InvalidOptions, Verify("--key", _builds.PublicKeys["ed25519"]).ExitCode);
+        Assert.Equal(ExitCode.InvalidOptions, Verify(Builds.Rpm("ed25519")).ExitCode);
+        Assert.Equal(ExitCode.InvalidOptions, Verify("--key", Builds.PublicKeys["ed25519"]).ExitCode);
     }
 
     private static DkmsPackProcess.Result Verify(params string[] args) => DkmsPackProcess.Run(["verify", .. args]);
@@ -387,15 +379,15 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
         int index = where(bytes);
         Assert.InRange(index, 0, bytes.Length - 1);
         bytes[index] ^= 0x01;
-        return _builds.Gpg.Write("changed-" + Guid.NewGuid().ToString("N") + Path.GetExtension(file), bytes);
+        return Builds.Gpg.Write("changed-" + Guid.NewGuid().ToString("N") + Path.GetExtension(file), bytes);
     }
 
     /// <summary>A throw-away rpm database that trusts the key of <paramref name="algorithm"/>.</summary>
     private string RpmDatabase(string algorithm)
     {
-        string database = _builds.Gpg.Combine("rpmdb-" + Guid.NewGuid().ToString("N"));
+        string database = Builds.Gpg.Combine("rpmdb-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(database);
-        RealTool.RunChecked("rpmkeys", "--dbpath", database, "--import", _builds.PublicKeys[algorithm]);
+        RealTool.RunChecked("rpmkeys", "--dbpath", database, "--import", Builds.PublicKeys[algorithm]);
         return database;
     }
 
@@ -403,9 +395,9 @@ public sealed class VerifyCommandTests : IClassFixture<SignedBuilds>
     private (int ExitCode, string StdOut, string StdErr) DebsigVerify(string algorithm, string deb)
     {
         RealTool.Require("debsig-verify");
-        byte[] secret = File.ReadAllBytes(_builds.Gpg.Combine(algorithm + ".sec.asc"));
+        byte[] secret = File.ReadAllBytes(Builds.Gpg.Combine(algorithm + ".sec.asc"));
         using SigningKey key = SigningKey.Load(secret, string.Empty, long.Parse(TestBuilds.Epoch, CultureInfo.InvariantCulture), null);
-        (string policies, string keyrings) = DebsigTests.Policy(_builds.Gpg, key);
+        (string policies, string keyrings) = DebsigTests.Policy(Builds.Gpg, key);
         return RealTool.Run("debsig-verify", "--policies-dir", policies, "--keyrings-dir", keyrings, deb);
     }
 }

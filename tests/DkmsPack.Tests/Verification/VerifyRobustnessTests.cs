@@ -9,16 +9,8 @@ namespace DkmsPack.Tests.Verification;
 /// signed .rpm and .deb, and copies with one byte changed at many places, are bad with one diagnostic, never an
 /// exception; the unchanged files are good. And the ar reader reads what <see cref="ArWriter"/> writes.
 /// </summary>
-public sealed class VerifyRobustnessTests : IClassFixture<SignedBuilds>
+public sealed class VerifyRobustnessTests(SignedBuilds builds) : SignedBuildsTests(builds)
 {
-    private readonly SignedBuilds _builds;
-
-    public VerifyRobustnessTests(SignedBuilds builds)
-    {
-        builds.EnsureBuilt();
-        _builds = builds;
-    }
-
     [Theory]
     [InlineData("rpm")]
     [InlineData("deb")]
@@ -26,7 +18,7 @@ public sealed class VerifyRobustnessTests : IClassFixture<SignedBuilds>
     {
         byte[] bytes = File.ReadAllBytes(Original(format));
         VerificationKeys keys = Keys();
-        string file = _builds.Gpg.Combine("prefix." + format);
+        string file = Builds.Gpg.Combine("prefix." + format);
         Assert.True(PackageVerifier.Verify(Original(format), keys).IsGood);
 
         for (int length = 0; length < bytes.Length; length += length < 256 ? 1 : 97)
@@ -43,7 +35,7 @@ public sealed class VerifyRobustnessTests : IClassFixture<SignedBuilds>
     {
         byte[] original = File.ReadAllBytes(Original(format));
         VerificationKeys keys = Keys();
-        string file = _builds.Gpg.Combine("flipped." + format);
+        string file = Builds.Gpg.Combine("flipped." + format);
         var random = new Random(format.Length);
         for (int trial = 0; trial < 400; trial++)
         {
@@ -93,7 +85,7 @@ public sealed class VerifyRobustnessTests : IClassFixture<SignedBuilds>
         Assert.DoesNotContain('\n', result.Problem.ToString());
     }
 
-    private string Original(string format) => format == "rpm" ? _builds.Rpm("ed25519") : _builds.Deb("ed25519");
+    private string Original(string format) => format == "rpm" ? Builds.Rpm("ed25519") : Builds.Deb("ed25519");
 
-    private VerificationKeys Keys() => VerificationKeys.Load([(_builds.PublicKeys["ed25519"], File.ReadAllBytes(_builds.PublicKeys["ed25519"]))]);
+    private VerificationKeys Keys() => VerificationKeys.Load([(Builds.PublicKeys["ed25519"], File.ReadAllBytes(Builds.PublicKeys["ed25519"]))]);
 }
