@@ -55,6 +55,52 @@ public sealed class VerifyRobustnessTests(SignedBuilds builds) : SignedBuildsTes
     }
 
     [Fact]
+    public void A256MiBPayloadOrDataTar_IsStreamed_NotReadIntoMemory()
+    {
+        const long Large = 256L << 20;
+        VerificationKeys keys = Keys();
+        string rpm = Builds.Gpg.Combine("large.rpm");
+        File.Copy(Builds.Rpm("ed25519"), rpm);
+        using (FileStream stream = File.OpenWrite(rpm))
+        {
+            stream.SetLength(stream.Length + Large); // a payload 256 MiB longer than the one signed
+        }
+
+        // The signed deb's own origin signature, over a data.tar.gz that is now 256 MiB of zeros.
+        byte[] origin;
+        using (FileStream signed = File.OpenRead(Builds.Deb("ed25519")))
+        {
+            ArReader members = ArReader.Read(signed, maxMembers: 4);
+            using Stream member = members.Open(members.Members.Single(m => m.Name == "_gpgorigin"));
+            origin = new byte[member.Length];
+            member.ReadExactly(origin);
+        }
+
+        string deb = Builds.Gpg.Combine("large.deb");
+        using (FileStream output = File.Create(deb))
+        using (var writer = new ArWriter(output))
+        {
+            writer.WriteMember("debian-binary", 0, "2.0\n"u8);
+            writer.WriteMember("control.tar.gz", 0, "not signed"u8);
+            using var zeros = new FileStream(rpm, FileMode.Open, FileAccess.Read);
+            zeros.Position = zeros.Length - Large;
+            writer.WriteMember("data.tar.gz", 0, Large, zeros);
+            writer.WriteMember("_gpgorigin", 0, origin);
+        }
+
+        foreach (string file in (string[])[rpm, deb])
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            FileVerification result = PackageVerifier.Verify(file, keys);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            Assert.False(result.IsGood);
+            Assert.Contains(file.EndsWith(".rpm", StringComparison.Ordinal) ? "payload SHA256 does not match" : "BAD signature", result.Problem!.Message, StringComparison.Ordinal);
+            Assert.True(allocated < 16 << 20, $"{file}: {allocated} bytes allocated");
+        }
+    }
+
+    [Fact]
     public void ArReader_ReadsWhatArWriterWrites_AndRefusesAMemberLongerThanTheFile()
     {
         using var archive = new MemoryStream();
