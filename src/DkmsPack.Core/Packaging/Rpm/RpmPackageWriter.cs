@@ -19,6 +19,7 @@ public sealed class RpmPackageWriter : IPackageWriter
 {
     public const string PostTemplate = "rpm/post.sbn";
     public const string PreunTemplate = "rpm/preun.sbn";
+    public const string PosttransTemplate = "rpm/posttrans.sbn";
     public const string SpecTemplate = "rpm/spec.sbn";
 
     /// <summary>rpmbuild's Group for kernel packages; rpmlint wants a non-empty one.</summary>
@@ -79,7 +80,8 @@ public sealed class RpmPackageWriter : IPackageWriter
         // rpmbuild stores a scriptlet without its final newline; so do we, so that both packages agree.
         var scripts = new Scriptlets(
             TemplateRenderer.Render(templates, PostTemplate, model).TrimEnd('\n'),
-            TemplateRenderer.Render(templates, PreunTemplate, model).TrimEnd('\n'));
+            TemplateRenderer.Render(templates, PreunTemplate, model).TrimEnd('\n'),
+            TemplateRenderer.Render(templates, PosttransTemplate, model).TrimEnd('\n'));
 
         using var payload = new ScratchFile(scratchDirectory, ".payload.cpio");
         PayloadSummary summary = WritePayload(spec, payload.Stream, new ProgressCounter(Format, spec.SourceEntries, progress));
@@ -160,6 +162,8 @@ public sealed class RpmPackageWriter : IPackageWriter
             .AddString(RpmTag.PreUn, scripts.Preun)
             .AddString(RpmTag.PostInProg, Interpreter)
             .AddString(RpmTag.PreUnProg, Interpreter)
+            .AddString(RpmTag.PostTrans, scripts.Posttrans)
+            .AddString(RpmTag.PostTransProg, Interpreter)
             .AddString(RpmTag.SourceRpm, $"{name}-{version}-{release}.src.rpm")
             .AddString(RpmTag.PayloadFormat, "cpio")
             .AddInt32(RpmTag.FileDigestAlgo, DigestAlgorithmSha256)
@@ -260,9 +264,11 @@ public sealed class RpmPackageWriter : IPackageWriter
         List<(string Name, uint Flags, string Version)> requires =
         [
             // One interpreter entry per scriptlet, as rpmbuild writes them.
+            (Interpreter, RpmSense.Interpreter | RpmSense.PostTrans, string.Empty),
             (Interpreter, RpmSense.Interpreter | RpmSense.ScriptPost, string.Empty),
             (Interpreter, RpmSense.Interpreter | RpmSense.ScriptPreun, string.Empty),
             ("dkms", 0, string.Empty),
+            ("dkms", RpmSense.PostTrans, string.Empty),
             ("dkms", RpmSense.ScriptPost, string.Empty),
             ("dkms", RpmSense.ScriptPreun, string.Empty),
             .. RpmLibRequirements(spec).Select(r => (r.Name, RpmSense.RpmLib | RpmSense.Less | RpmSense.Equal, r.Version)),
@@ -318,7 +324,7 @@ public sealed class RpmPackageWriter : IPackageWriter
         return array;
     }
 
-    private sealed record Scriptlets(string Post, string Preun);
+    private sealed record Scriptlets(string Post, string Preun, string Posttrans);
 
     private sealed record PayloadSummary(string[] FileDigests, long UncompressedSize, string UncompressedSha256, string CompressedSha256);
 }
@@ -328,6 +334,7 @@ internal static class RpmSense
 {
     public const uint Less = 1 << 1;
     public const uint Equal = 1 << 3;
+    public const uint PostTrans = 1 << 5;
     public const uint Interpreter = 1 << 8;
     public const uint ScriptPost = 1 << 10;
     public const uint ScriptPreun = 1 << 11;
