@@ -242,13 +242,18 @@ public sealed class RpmPackageFormat : IPackageFormat
         _ => CpioNewcLayout.TypeRegular,
     });
 
-    /// <summary>The interpreter of each scriptlet, dkms (for the package and for each scriptlet, which runs it), and the rpmlib() features used.</summary>
+    /// <summary>
+    /// The interpreter of each scriptlet, dkms (for the package and for each scriptlet, which runs it), and the rpmlib()
+    /// features used, sorted by name and then flags as rpmbuild stores them (its dependency sets are kept sorted).
+    /// </summary>
     private static List<RpmDependency> Requires(PackageSpec spec, IReadOnlyList<RpmScriptlet> scriptlets) =>
     [
-        .. RpmScriptlets.InterpreterRequires(scriptlets),
-        RpmDependency.Unversioned(DkmsPackage),
-        .. scriptlets.Select(s => RpmDependency.Unversioned(DkmsPackage, RpmScriptlets.Context(s.Kind))),
-        .. RpmLibRequirements(spec).Select(r => new RpmDependency(r.Name, RpmSense.RpmLib | RpmSense.Less | RpmSense.Equal, r.Version)),
+        .. RpmScriptlets.InterpreterRequires(scriptlets)
+            .Append(RpmDependency.Unversioned(DkmsPackage))
+            .Concat(scriptlets.Select(s => RpmDependency.Unversioned(DkmsPackage, RpmScriptlets.Context(s.Kind))))
+            .Concat(RpmLibRequirements(spec).Select(r => new RpmDependency(r.Name, RpmSense.RpmLib | RpmSense.Less | RpmSense.Equal, r.Version)))
+            .OrderBy(d => d.Name, StringComparer.Ordinal)
+            .ThenBy(d => d.Flags),
     ];
 
     /// <summary>The rpmlib() features this package uses, as rpmbuild declares them (docs/rpm-format.md, "Dependencies").</summary>

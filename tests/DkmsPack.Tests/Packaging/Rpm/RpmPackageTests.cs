@@ -75,11 +75,16 @@ public sealed class RpmPackageTests : IDisposable
         string rpm = Build();
         string post = RealTool.RunChecked("rpm", "-qp", "--qf", "%{POSTIN}", rpm);
         string preun = RealTool.RunChecked("rpm", "-qp", "--qf", "%{PREUN}", rpm);
+        string posttrans = RealTool.RunChecked("rpm", "-qp", "--qf", "%{POSTTRANS}", rpm);
 
-        Assert.Contains("dkms add -m \"$dkms_name\" -v \"$dkms_version\" --rpm_safe_upgrade", post, StringComparison.Ordinal);
-        Assert.Contains("dkms remove -m \"$dkms_name\" -v \"$dkms_version\" --all --rpm_safe_upgrade", preun, StringComparison.Ordinal);
-        Assert.Equal("/bin/sh|/bin/sh", RealTool.RunChecked("rpm", "-qp", "--qf", "%{POSTINPROG}|%{PREUNPROG}", rpm));
-        foreach (string script in (string[])[post, preun])
+        // Issue #9: the module is added and built in %posttrans, after the old package's %preun; no --rpm_safe_upgrade.
+        static string Code(string script) => string.Join('\n', script.Split('\n').Where(l => !l.TrimStart().StartsWith('#')));
+        Assert.DoesNotContain("dkms ", Code(post), StringComparison.Ordinal);
+        Assert.Contains("dkms add -m \"$dkms_name\" -v \"$dkms_version\" ||", posttrans, StringComparison.Ordinal);
+        Assert.Contains("dkms remove -m \"$dkms_name\" -v \"$dkms_version\" --all ||", preun, StringComparison.Ordinal);
+        Assert.DoesNotContain("rpm_safe_upgrade", Code(post + preun + posttrans), StringComparison.Ordinal);
+        Assert.Equal("/bin/sh|/bin/sh|/bin/sh", RealTool.RunChecked("rpm", "-qp", "--qf", "%{POSTINPROG}|%{PREUNPROG}|%{POSTTRANSPROG}", rpm));
+        foreach (string script in (string[])[post, preun, posttrans])
         {
             string path = _temp.Combine("script.sh");
             File.WriteAllText(path, script);
@@ -169,7 +174,7 @@ public sealed class RpmPackageTests : IDisposable
 
         Assert.Equal("5.6.0_19_g67bac62", RealTool.RunChecked("rpm", "-qp", "--qf", "%{VERSION}", rpm));
         Assert.StartsWith("/usr/src/hello_pair-5.6.0-19-g67bac62\n", RealTool.RunChecked("rpm", "-qpl", rpm), StringComparison.Ordinal);
-        Assert.Contains("dkms_version='5.6.0-19-g67bac62'", RealTool.RunChecked("rpm", "-qp", "--qf", "%{POSTIN}", rpm), StringComparison.Ordinal);
+        Assert.Contains("dkms_version='5.6.0-19-g67bac62'", RealTool.RunChecked("rpm", "-qp", "--qf", "%{POSTTRANS}", rpm), StringComparison.Ordinal);
     }
 
     [Fact]
