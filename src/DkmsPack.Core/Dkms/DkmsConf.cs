@@ -26,6 +26,12 @@ public sealed class DkmsConf
     /// <summary>BUILD_EXCLUSIVE_CONFIG is set (Debian needs dkms &gt;= 3.0.3-4 for it).</summary>
     public bool UsesBuildExclusiveConfig { get; init; }
 
+    /// <summary>What the file uses that not every DKMS release understands (<see cref="DkmsFeatures"/>).</summary>
+    public IReadOnlySet<DkmsFeature> Features { get; init; } = new HashSet<DkmsFeature>();
+
+    /// <summary>BUILD_DEPENDS: the DKMS modules this one is built after, literal names in file order.</summary>
+    public IReadOnlyList<string> BuildDepends { get; init; } = [];
+
     /// <summary>Warnings found while reading (deprecated directives, non-executable scripts, …).</summary>
     public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
 

@@ -59,6 +59,8 @@ public static class DkmsConfReader
             Modules = validation.Modules,
             AutoInstall = validation.AutoInstall,
             UsesBuildExclusiveConfig = validation.UsesBuildExclusiveConfig,
+            Features = validation.Features,
+            BuildDepends = validation.BuildDepends,
             Warnings = validation.Diagnostics,
             PackagedText = PackagedTextWriter.Write(original, options.Version),
         };

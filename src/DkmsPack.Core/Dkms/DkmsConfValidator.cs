@@ -9,6 +9,8 @@ internal sealed record DkmsConfValidation(
     IReadOnlyList<DkmsModule> Modules,
     bool AutoInstall,
     bool UsesBuildExclusiveConfig,
+    IReadOnlySet<DkmsFeature> Features,
+    IReadOnlyList<string> BuildDepends,
     IReadOnlyList<Diagnostic> Diagnostics);
 
 /// <summary>
@@ -67,6 +69,8 @@ internal sealed class DkmsConfValidator
         bool autoInstall = CheckAutoInstall();
         CheckDeprecatedDirectives();
         CheckUnknownDirectives();
+        CheckLeftoverPlaceholders();
+        List<string> buildDepends = CheckBuildDepends();
         if (_options.ProbeTree is { } probe)
         {
             CheckScripts(probe);
@@ -80,6 +84,8 @@ internal sealed class DkmsConfValidator
             modules,
             autoInstall,
             UsesBuildExclusiveConfig(),
+            Features(modules.Count, buildDepends.Count > 0),
+            buildDepends,
             [.. _diagnostics.OrderBy(diagnostic => diagnostic.Line)]);
     }
 
@@ -246,9 +252,11 @@ internal sealed class DkmsConfValidator
         SortedSet<int> indices = [.. arrays.SelectMany(array => array.Elements.Keys)];
         if (indices.Count == 0)
         {
+            // read_conf_strict since DKMS 3.0.11: "Warning! Zero modules specified." Older releases stop at the missing
+            // DEST_MODULE_LOCATION, so the package requires 3.0.11 (DkmsFeature.ZeroModules).
             if (uncertain is null)
             {
-                Error(0, "dkms.conf declares no module", "set BUILT_MODULE_NAME[0] and DEST_MODULE_LOCATION[0]");
+                Warning(0, "dkms.conf declares no module: DKMS 3.0.11 and later accept that (\"Zero modules specified\") and build nothing, older DKMS rejects the file", "set BUILT_MODULE_NAME[0] and DEST_MODULE_LOCATION[0], unless the package is meant to carry no module");
             }
 
             return [];
@@ -549,13 +557,15 @@ internal sealed class DkmsConfValidator
         }
     }
 
-    // An upper-case name one or two edits away from a directive is most likely a typo DKMS would silently ignore.
+    // An upper-case name one or two edits away from a directive is most likely a typo DKMS would silently ignore, unless
+    // the file expands it itself: then it is a helper (BUILT_MODULE_NAMES=( … ) looped into BUILT_MODULE_NAME[i]).
     private void CheckUnknownDirectives()
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (AssignmentSite site in _effective.Assignments)
         {
-            if (!seen.Add(site.Name) || DkmsDirectives.IsDirective(site.Name) || !site.Name.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_'))
+            if (!seen.Add(site.Name) || DkmsDirectives.IsDirective(site.Name) || !site.Name.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_')
+                || IsExpandedInFile(site.Name))
             {
                 continue;
             }
@@ -653,6 +663,137 @@ internal sealed class DkmsConfValidator
             }
         }
     }
+
+    // $NAME, ${NAME}, ${NAME[i]}, ${#NAME[@]}, ${!NAME[@]} …: any expansion of the variable anywhere in the file.
+    private bool IsExpandedInFile(string name)
+    {
+        string text = _effective.Source.Text;
+        for (int at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
+        {
+            int before = at - 1;
+            while (before >= 0 && text[before] is '#' or '!')
+            {
+                before--;
+            }
+
+            bool opens = before >= 0 && (text[before] == '$' || (text[before] == '{' && before > 0 && text[before - 1] == '$'));
+            int after = at + name.Length;
+            if (opens && (after == text.Length || !ShellLexer.IsNameChar(text[after])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // --version fills only PACKAGE_VERSION (and its own placeholder wherever it occurs); any other @WORD@, #WORD# or
+    // __WORD__ in a directive is most likely a release script's token that was never replaced, and DKMS would use it as
+    // written (a MAKE with @CFLGS@ in it cannot build). -D__KERNEL__ and the like are C macros, not placeholders.
+    private void CheckLeftoverPlaceholders()
+    {
+        string? versionToken = _options.Version is not null && _original.Element(DkmsDirectives.PackageVersion)?.Value is { IsLiteral: true } original
+            && Placeholder.IsPlaceholder(original.Text) ? original.Text : null;
+        foreach (ShellVariable variable in _effective.Variables.Values)
+        {
+            if (!DkmsDirectives.IsDirective(variable.Name) || variable.Name is DkmsDirectives.PackageName or DkmsDirectives.PackageVersion)
+            {
+                continue;
+            }
+
+            foreach ((int index, VariableElement element) in variable.Elements)
+            {
+                string? token = Placeholder.FindLeftoverIn(element.Value.Text, versionToken);
+                if (token is not null)
+                {
+                    string what = variable.Elements.Count == 1 && index == 0 ? variable.Name : $"{variable.Name}[{index}]";
+                    Warning(
+                        element.Line,
+                        $"{what} contains {token}, a placeholder nothing fills in: DKMS would use it as written",
+                        $"replace it in dkms.conf before packaging ({s_version} fills only PACKAGE_VERSION)");
+                }
+            }
+        }
+    }
+
+    // BUILD_DEPENDS names DKMS modules (one per element; "${BUILD_DEPENDS[@]}") that DKMS builds first. The package
+    // depends on their packages, so each must be a literal module name.
+    private List<string> CheckBuildDepends()
+    {
+        var names = new List<string>();
+        if (_effective.Variable(DkmsDirectives.BuildDepends) is not { } buildDepends)
+        {
+            return names;
+        }
+
+        if (buildDepends.IndicesDynamic is { } dynamicIndices)
+        {
+            Warning(buildDepends.Line, $"{DkmsDirectives.BuildDepends} {dynamicIndices.Text}; the package cannot depend on the modules it names", "name them literally in dkms.conf");
+        }
+
+        foreach ((int index, VariableElement element) in buildDepends.Elements.OrderBy(pair => pair.Key))
+        {
+            string what = $"{DkmsDirectives.BuildDepends}{(index == 0 && buildDepends.Elements.Count == 1 ? string.Empty : $"[{index}]")}";
+            if (element.Value.WhyNotLiteral is { } why)
+            {
+                Warning(element.Line, $"{what} {why}; the package cannot depend on the module it names", "name it literally in dkms.conf");
+                continue;
+            }
+
+            string name = element.Value.Text;
+            if (name.Length == 0 || names.Contains(name, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            if (CheckCharacters(what, name, "a module name", NameCharacters, IsNameCharacter, element.Line))
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
+    }
+
+    private HashSet<DkmsFeature> Features(int moduleCount, bool buildDepends)
+    {
+        var features = new HashSet<DkmsFeature>();
+        if (buildDepends)
+        {
+            features.Add(DkmsFeature.BuildDepends);
+        }
+
+        if (UsesBuildExclusiveConfig())
+        {
+            features.Add(DkmsFeature.BuildExclusiveConfig);
+        }
+
+        if (IsSet(DkmsDirectives.BuildExclusiveKernelMin) || IsSet(DkmsDirectives.BuildExclusiveKernelMax))
+        {
+            features.Add(DkmsFeature.BuildExclusiveKernelRange);
+        }
+
+        if (moduleCount == 0 && !_recordsUncertain)
+        {
+            features.Add(DkmsFeature.ZeroModules);
+        }
+
+        if (_effective.Element(DkmsDirectives.BuildDependsRebuild)?.Value is { } rebuild && !(rebuild.IsLiteral && (rebuild.Text.Length == 0 || IsNo(rebuild.Text))))
+        {
+            features.Add(DkmsFeature.BuildDependsRebuild);
+        }
+
+        if (DkmsDirectives.BuildExclusiveDirectives.Any(name => _effective.Variable(name)?.Elements.Any(pair => pair.Key > 0 && IsSet(pair.Value)) == true))
+        {
+            features.Add(DkmsFeature.PerModuleBuildExclusive);
+        }
+
+        return features;
+    }
+
+    private bool IsSet(string name) => _effective.Variable(name) is { } variable && (variable.IndicesDynamic is not null || variable.Elements.Values.Any(IsSet));
+
+    private static bool IsSet(VariableElement element) => !element.Value.IsLiteral || element.Value.Text.Length > 0;
 
     private bool UsesBuildExclusiveConfig() =>
         _effective.Variable(DkmsDirectives.BuildExclusiveConfig) is { } config

@@ -18,6 +18,13 @@ internal static class DkmsDirectives
     public const string AutoInstall = "AUTOINSTALL";
     public const string Clean = "CLEAN";
     public const string BuildExclusiveConfig = "BUILD_EXCLUSIVE_CONFIG";
+    public const string BuildExclusiveKernelMin = "BUILD_EXCLUSIVE_KERNEL_MIN";
+    public const string BuildExclusiveKernelMax = "BUILD_EXCLUSIVE_KERNEL_MAX";
+    public const string BuildDepends = "BUILD_DEPENDS";
+    public const string BuildDependsRebuild = "BUILD_DEPENDS_REBUILD";
+
+    /// <summary>The conditions DKMS 3.3.0 also reads per module record (BUILD_EXCLUSIVE_KERNEL[i] …).</summary>
+    public static readonly string[] BuildExclusiveDirectives = ["BUILD_EXCLUSIVE_KERNEL", BuildExclusiveKernelMin, BuildExclusiveKernelMax, "BUILD_EXCLUSIVE_ARCH", BuildExclusiveConfig];
 
     /// <summary>The arrays DKMS counts module records from (read_conf: the highest index of these four, plus one).</summary>
     public static readonly string[] ModuleRecordArrays = [BuiltModuleName, BuiltModuleLocation, DestModuleName, DestModuleLocation];

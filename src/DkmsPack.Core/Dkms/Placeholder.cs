@@ -25,6 +25,35 @@ internal static class Placeholder
         return null;
     }
 
+    /// <summary>
+    /// The first token shaped like an unfilled release-script placeholder in a value (<c>@WORD@</c>, <c>#WORD#</c> or
+    /// <c>__WORD__</c>), other than <paramref name="filled"/>; null when there is none. <c>__WORD__</c> right after
+    /// <c>-D</c> or <c>-U</c> is a C macro (<c>-D__KERNEL__</c>), not a placeholder.
+    /// </summary>
+    public static string? FindLeftoverIn(string value, string? filled)
+    {
+        for (int i = 0; i < value.Length; i++)
+        {
+            int length = MatchAt(value, i);
+            if (length == 0)
+            {
+                continue;
+            }
+
+            string token = value.Substring(i, length);
+            bool cMacro = token[0] == '_' && i >= 2 && value[i - 2] == '-' && value[i - 1] is 'D' or 'U';
+            bool closed = token[0] != '_' || (token.Length > 4 && token.EndsWith("__", StringComparison.Ordinal));
+            if (closed && !cMacro && !string.Equals(token, filled, StringComparison.Ordinal))
+            {
+                return token;
+            }
+
+            i += length - 1;
+        }
+
+        return null;
+    }
+
     /// <summary>Where the placeholder <paramref name="token"/> occurs in <paramref name="text"/> as a whole placeholder (not inside a longer one).</summary>
     public static IEnumerable<int> Occurrences(string text, string token)
     {

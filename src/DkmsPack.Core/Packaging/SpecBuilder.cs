@@ -140,7 +140,7 @@ public static class SpecBuilder
     }
 
     private static string DefaultDescription(string name, string modules) =>
-        $"This package provides the source code of the {name} Linux kernel module ({modules}). "
+        $"This package provides the source code of the {name} Linux kernel module{(modules.Length > 0 ? $" ({modules})" : string.Empty)}. "
         + "DKMS builds and installs it for every installed kernel that has headers, and rebuilds it when a new kernel is installed.";
 
     /// <summary>

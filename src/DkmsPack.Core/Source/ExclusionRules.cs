@@ -14,7 +14,7 @@ public static class ExclusionRules
         ".DS_Store", ".tmp_versions", "Module.symvers", "modules.order", ".cache.mk", ".github", ".gitlab-ci.yml",
     };
 
-    private static readonly string[] s_excludedSuffixes = [".o", ".ko", ".mod", ".mod.c", ".mod.o", ".cmd", ".swp", ".swo", "~"];
+    private static readonly string[] s_excludedSuffixes = [".o", ".ko", ".mod", ".mod.c", ".mod.o", ".swp", ".swo", "~"];
 
     /// <summary>
     /// The prefix of every scratch file and directory of dkmspack's output transaction. Such names are never
@@ -89,8 +89,9 @@ public static class ExclusionRules
             return true;
         }
 
-        // Emacs autosave files (#name#) and the .*.cmd files kbuild writes beside every object.
-        if (name.Length > 1 && name[0] == '#' && name[^1] == '#')
+        // Emacs autosave files (#name#), and the .*.cmd files kbuild writes beside every object (.foo.o.cmd); a
+        // visible foo.cmd is the author's own file and stays.
+        if ((name.Length > 1 && name[0] == '#' && name[^1] == '#') || (name.Length > 4 && name[0] == '.' && name.EndsWith(".cmd", StringComparison.Ordinal)))
         {
             return true;
         }

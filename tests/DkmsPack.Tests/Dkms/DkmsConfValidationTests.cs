@@ -279,15 +279,66 @@ public class DkmsConfValidationTests
     // Module records
 
     [Fact]
-    public void Read_NoModule_IsAnError()
+    public void Read_LeftoverPlaceholderInMake_WarnsWithTheLine()
+    {
+        Assert.Equal(
+            ["dkms.conf:6: warning: MAKE contains @CFLGS@, a placeholder nothing fills in: DKMS would use it as written; replace it in dkms.conf before packaging (--version fills only PACKAGE_VERSION)"],
+            Findings(Valid + "MAKE=\"make EXTRA_CFLAGS=@CFLGS@ -C ${kernel_source_dir} M=${dkms_tree}/hello/1.0/build\"\n"));
+    }
+
+    [Theory]
+    [InlineData("MAKE[1]=\"make #JOBS#\"", "dkms.conf:6: warning: MAKE[1] contains #JOBS#")]
+    [InlineData("PRE_BUILD=\"configure __PREFIX__\"", "dkms.conf:6: warning: PRE_BUILD contains __PREFIX__")]
+    public void Read_LeftoverPlaceholderShapes_AreEachNamed(string line, string expectedStart)
+    {
+        string finding = Assert.Single(Findings(Valid + line + "\n", probe: _ => TreeFileKind.ExecutableFile));
+
+        Assert.StartsWith(expectedStart, finding, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("MAKE=\"make EXTRA_CFLAGS=-D__KERNEL__ -U__OPTIMIZE__\"")]
+    [InlineData("MAKE=\"make __init\"")]
+    [InlineData("MAKE=\"make user@host.example\"")]
+    public void Read_MacrosAndAddresses_AreNoPlaceholders(string line)
+    {
+        Assert.Empty(Findings(Valid + line + "\n"));
+    }
+
+    [Fact]
+    public void Read_VersionPlaceholderFilledByVersionOption_IsNoLeftover()
+    {
+        string text = ValidWith("PACKAGE_VERSION=\"1.0\"", "PACKAGE_VERSION=\"@VERSION@\"") + "MAKE=\"make VERSION=@VERSION@\"\n";
+
+        Assert.Empty(Findings(text, version: "1.2"));
+        Assert.Equal(
+            ["dkms.conf:6: warning: MAKE contains @BUILD@, a placeholder nothing fills in: DKMS would use it as written; replace it in dkms.conf before packaging (--version fills only PACKAGE_VERSION)"],
+            Findings(text.Replace("VERSION=@VERSION@", "VERSION=@VERSION@-@BUILD@", StringComparison.Ordinal), version: "1.2"));
+    }
+
+    [Fact]
+    public void Read_HelperArrayTheFileExpands_IsNoTypo()
     {
         const string Text = """
-            PACKAGE_NAME="hello"
+            PACKAGE_NAME="wifi"
             PACKAGE_VERSION="1.0"
+            BUILT_MODULE_NAMES=(wifi_core wifi_usb)
+            for i in "${!BUILT_MODULE_NAMES[@]}"; do
+                BUILT_MODULE_NAME[$i]="${BUILT_MODULE_NAMES[$i]}"
+                DEST_MODULE_LOCATION[$i]="/updates"
+            done
             AUTOINSTALL="yes"
             """;
 
-        Assert.Equal(["dkms.conf: error: dkms.conf declares no module; set BUILT_MODULE_NAME[0] and DEST_MODULE_LOCATION[0]"], Findings(Text));
+        Assert.DoesNotContain(Findings(Text), finding => finding.Contains("unknown directive", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Read_HelperArrayNobodyExpands_IsStillATypo()
+    {
+        Assert.Equal(
+            ["dkms.conf:6: warning: unknown directive BUILT_MODULE_NAMES, which DKMS ignores; did you mean BUILT_MODULE_NAME?"],
+            Findings(Valid + "BUILT_MODULE_NAMES=(hello)\n"));
     }
 
     [Fact]
