@@ -12,6 +12,8 @@ internal static class DiagnosticRenderer
     private static readonly Dictionary<string, string> s_spellings = new(StringComparer.Ordinal)
     {
         ["output"] = "-o",
+        ["module"] = "-m",
+        ["module-version"] = "-v",
         ["release"] = "--release",
         ["revision"] = "--revision",
         ["signing-passphrase"] = "--signing-passphrase-file (or DKMSPACK_SIGNING_PASSPHRASE)",

@@ -3,15 +3,41 @@ using System.CommandLine;
 using System.Globalization;
 using DkmsPack.Compression;
 using DkmsPack.Packaging;
+using DkmsPack.Source;
 
 namespace DkmsPack.Cli.Commands;
 
 /// <summary>The options every packaging command shares, and their binding to a <see cref="BuildRequest"/>.</summary>
 internal sealed class PackageOptions
 {
-    public Argument<string> SourceDirectory { get; } = new("source-dir")
+    public Argument<string?> SourceDirectory { get; } = new("source-dir")
     {
-        Description = "The module's source tree: the directory holding dkms.conf (its name need not be NAME-VERSION).",
+        Description = "The module's source tree: the directory holding dkms.conf (its name need not be NAME-VERSION), or NAME/VERSION for the tree in /usr/src/NAME-VERSION, as dkms mkdeb took it.",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    public Option<string?> Module { get; } = new("--module", "-m")
+    {
+        Description = "dkms mkdeb's form: the module NAME (or NAME/VERSION) whose tree is in /usr/src/NAME-VERSION (see --source-root).",
+        HelpName = "name",
+    };
+
+    public Option<string?> ModuleVersion { get; } = new("--module-version", "-v")
+    {
+        Description = "dkms mkdeb's form: with -m, the VERSION of /usr/src/NAME-VERSION. (To set the packaged version, use --version.)",
+        HelpName = "version",
+    };
+
+    public Option<string> SourceRoot { get; } = new("--source-root")
+    {
+        Description = "Where NAME/VERSION and -m/-v look for NAME-VERSION trees.",
+        DefaultValueFactory = _ => SourceLocation.DefaultSourceRoot,
+        HelpName = "dir",
+    };
+
+    public Option<bool> SourceOnly { get; } = new("--source-only")
+    {
+        Description = "Accepted for dkms mkdeb/mkrpm compatibility: a -dkms package always carries the source only.",
     };
 
     public Option<string> Output { get; } = new("--output", "-o")
@@ -113,7 +139,7 @@ internal sealed class PackageOptions
         Description = "Print nothing but errors.",
     };
 
-    public Option<bool> Verbose { get; } = new("--verbose", "-v")
+    public Option<bool> Verbose { get; } = new("--verbose")
     {
         Description = "List every file packaged.",
     };
@@ -121,7 +147,7 @@ internal sealed class PackageOptions
     public void AddTo(Command command)
     {
         command.Arguments.Add(SourceDirectory);
-        foreach (Option option in (Option[])[Output, Version, Revision, Maintainer, Summary, Description, License, Copyright, Homepage, Compression, CompressionLevel, Exclude, Templates, Sign, SigningKey, SigningPassphraseFile, Quiet, Verbose])
+        foreach (Option option in (Option[])[Module, ModuleVersion, SourceRoot, SourceOnly, Output, Version, Revision, Maintainer, Summary, Description, License, Copyright, Homepage, Compression, CompressionLevel, Exclude, Templates, Sign, SigningKey, SigningPassphraseFile, Quiet, Verbose])
         {
             command.Options.Add(option);
         }
@@ -150,9 +176,16 @@ internal sealed class PackageOptions
     private static int? ParseLevel(string? text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int level) ? level : null;
 
-    public BuildRequest ToRequest(ParseResult parse) => new()
+    public BuildRequest ToRequest(ParseResult parse)
     {
-        SourceDirectory = parse.GetRequiredValue(SourceDirectory),
+        SourceLocation.Resolved source = SourceLocation.Resolve(parse.GetValue(SourceDirectory), parse.GetValue(Module), parse.GetValue(ModuleVersion), parse.GetRequiredValue(SourceRoot));
+        return ToRequest(parse, source);
+    }
+
+    private BuildRequest ToRequest(ParseResult parse, SourceLocation.Resolved source) => new()
+    {
+        SourceDirectory = source.Directory,
+        NamedModule = source.Module,
         OutputDirectory = parse.GetRequiredValue(Output),
         Version = parse.GetValue(Version),
         Revision = parse.GetRequiredValue(Revision),

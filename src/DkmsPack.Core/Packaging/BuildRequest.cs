@@ -7,6 +7,9 @@ public sealed record BuildRequest
 {
     public required string SourceDirectory { get; init; }
 
+    /// <summary>The module and version the tree was named by (dkms mkdeb's <c>-m NAME -v VERSION</c>), or null.</summary>
+    public Source.SourceLocation.NamedModule? NamedModule { get; init; }
+
     public required string OutputDirectory { get; init; }
 
     /// <summary>--version: the module version, replacing a placeholder or computed PACKAGE_VERSION.</summary>

@@ -60,6 +60,7 @@ public static class SpecBuilder
         string license = request.License ?? found.License
             ?? throw DkmsPackException.Input(request.SourceDirectory, "cannot tell the module's licence (no SPDX-License-Identifier tag or MODULE_LICENSE in the sources)", $"pass {OptionRef.To("license")} with an SPDX expression such as GPL-2.0-only");
         var warnings = new List<Diagnostic>(conf.Warnings);
+        warnings.AddRange(LegacyDkmsPackaging.Findings(root, request.SourceDirectory, conf, request.NamedModule));
         string maintainer = request.Maintainer ?? DefaultMaintainer(request.Environment) ?? PlaceholderMaintainer;
         if (ReferenceEquals(maintainer, PlaceholderMaintainer))
         {
