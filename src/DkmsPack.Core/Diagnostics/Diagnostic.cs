@@ -8,6 +8,9 @@ public enum DiagnosticSeverity
 {
     Warning,
     Error,
+
+    /// <summary>Information, not a problem (what <c>check</c> tells about DKMS versions).</summary>
+    Note,
 }
 
 /// <summary>
@@ -24,7 +27,18 @@ public sealed record Diagnostic(DiagnosticSeverity Severity, string Code, string
     public static Diagnostic Warning(string? file, int line, string message, string? remedy = null, string code = DiagnosticCode.Input) =>
         new(DiagnosticSeverity.Warning, code, file, line, message, remedy);
 
+    public static Diagnostic Note(string? file, int line, string message, string code = DiagnosticCode.Input) =>
+        new(DiagnosticSeverity.Note, code, file, line, message);
+
     public bool IsError => Severity == DiagnosticSeverity.Error;
+
+    /// <summary>"error", "warning" or "note", as lines and JSON spell it.</summary>
+    public string SeverityName => Severity switch
+    {
+        DiagnosticSeverity.Error => "error",
+        DiagnosticSeverity.Note => "note",
+        _ => "warning",
+    };
 
     /// <summary>
     /// The compiler-style line <c>FILE:LINE: error: MESSAGE; REMEDY</c> (<c>FILE: …</c> for line 0,
@@ -40,7 +54,7 @@ public sealed record Diagnostic(DiagnosticSeverity Severity, string Code, string
             line.Append(':').Append(Line.ToString(CultureInfo.InvariantCulture));
         }
 
-        line.Append(IsError ? ": error: " : ": warning: ").Append(OptionRef.Spell(Message, spellOption));
+        line.Append(": ").Append(SeverityName).Append(": ").Append(OptionRef.Spell(Message, spellOption));
         if (!string.IsNullOrEmpty(Remedy))
         {
             line.Append("; ").Append(OptionRef.Spell(Remedy, spellOption));

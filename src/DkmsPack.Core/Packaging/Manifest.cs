@@ -61,35 +61,43 @@ public static class Manifest
                 json.WriteEndObject();
             }
 
-            json.WriteStartArray("diagnostics");
-            foreach (Diagnostic diagnostic in diagnostics)
-            {
-                json.WriteStartObject();
-                json.WriteString("severity", diagnostic.IsError ? "error" : "warning");
-                json.WriteString("code", diagnostic.Code);
-                if (diagnostic.File is { } file)
-                {
-                    json.WriteString("file", file);
-                }
-
-                if (diagnostic.Line > 0)
-                {
-                    json.WriteNumber("line", diagnostic.Line);
-                }
-
-                json.WriteString("message", OptionRef.Spell(diagnostic.Message, spellOption));
-                if (diagnostic.Remedy is { } remedy)
-                {
-                    json.WriteString("remedy", OptionRef.Spell(remedy, spellOption));
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            WriteDiagnostics(json, diagnostics, spellOption);
             json.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>The <c>"diagnostics":[…]</c> member, as every JSON output of dkmspack writes it.</summary>
+    public static void WriteDiagnostics(Utf8JsonWriter json, IEnumerable<Diagnostic> diagnostics, Func<string, string> spellOption)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        json.WriteStartArray("diagnostics");
+        foreach (Diagnostic diagnostic in diagnostics)
+        {
+            json.WriteStartObject();
+            json.WriteString("severity", diagnostic.SeverityName);
+            json.WriteString("code", diagnostic.Code);
+            if (diagnostic.File is { } file)
+            {
+                json.WriteString("file", file);
+            }
+
+            if (diagnostic.Line > 0)
+            {
+                json.WriteNumber("line", diagnostic.Line);
+            }
+
+            json.WriteString("message", OptionRef.Spell(diagnostic.Message, spellOption));
+            if (diagnostic.Remedy is { } remedy)
+            {
+                json.WriteString("remedy", OptionRef.Spell(remedy, spellOption));
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 }
