@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using DkmsPack.Compression;
 using DkmsPack.Packaging;
+using DkmsPack.Project;
 
 namespace DkmsPack.Cli.Commands;
 
@@ -91,6 +92,12 @@ internal sealed class PackageOptions
         HelpName = "dir",
     };
 
+    public Option<string?> Config { get; } = new("--config")
+    {
+        Description = "The project file to read instead of dkmspack.toml beside dkms.conf. The command line overrides what it sets.",
+        HelpName = "file",
+    };
+
     public Option<bool> Sign { get; } = new("--sign")
     {
         Description = "Sign the packages (and SHA256SUMS) with the OpenPGP secret key in $DKMSPACK_SIGNING_KEY (ASCII-armoured or binary).",
@@ -121,7 +128,7 @@ internal sealed class PackageOptions
     public void AddTo(Command command)
     {
         command.Arguments.Add(SourceDirectory);
-        foreach (Option option in (Option[])[Output, Version, Revision, Maintainer, Summary, Description, License, Copyright, Homepage, Compression, CompressionLevel, Exclude, Templates, Sign, SigningKey, SigningPassphraseFile, Quiet, Verbose])
+        foreach (Option option in (Option[])[Output, Version, Revision, Maintainer, Summary, Description, License, Copyright, Homepage, Compression, CompressionLevel, Exclude, Templates, Config, Sign, SigningKey, SigningPassphraseFile, Quiet, Verbose])
         {
             command.Options.Add(option);
         }
@@ -150,7 +157,16 @@ internal sealed class PackageOptions
     private static int? ParseLevel(string? text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int level) ? level : null;
 
-    public BuildRequest ToRequest(ParseResult parse) => new()
+    /// <summary>The request: the command line, over the project file (dkmspack.toml or --config) when there is one.</summary>
+    public BuildRequest ToRequest(ParseResult parse)
+    {
+        BuildRequest request = CommandLineRequest(parse);
+        ProjectFile? project = ProjectFileReader.Find(request.SourceDirectory, parse.GetValue(Config));
+        HashSet<string> given = [.. ((Option[])[Output, Revision, Compression]).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name.TrimStart('-'))];
+        return ProjectRequest.Apply(request, project, given);
+    }
+
+    private BuildRequest CommandLineRequest(ParseResult parse) => new()
     {
         SourceDirectory = parse.GetRequiredValue(SourceDirectory),
         OutputDirectory = parse.GetRequiredValue(Output),
