@@ -22,6 +22,7 @@ internal static class Program
         PackageCommand.Create("mkdeb", "deb", "Build a Debian package (NAME-dkms_VERSION-REV_all.deb) that installs the module with DKMS."),
         PackageCommand.Create("mkrpm", "rpm", "Build an RPM package (NAME-dkms-VERSION-RELEASE.noarch.rpm) that installs the module with DKMS."),
         BuildCommand.Create(),
+        InitCommand.Create(),
         VerifyCommand.Create(),
     };
 

@@ -57,6 +57,7 @@ public static class SpecBuilder
         Func<string, bool> treeExclusions = ExclusionRules.ForTree(root, request.OutputDirectory, request.Excludes);
         Func<string, bool> isExcluded = relative => project.TreeExclusions.Contains(relative) || treeExclusions(relative);
         List<PackageEntry> entries = SourceTree.Scan(root, installDirectory, clamp, buildTime, isExcluded, new Dictionary<string, IEntryContent>());
+        ProjectResolver.PruneEmptied(entries, project, installDirectory);
         ShipConfContent(entries, $"{installDirectory}/{DkmsConfName}", confFile.Encode(conf.PackagedText));
         SourceMetadata.Findings found = SourceMetadata.Read(entries);
 

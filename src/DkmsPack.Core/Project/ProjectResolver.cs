@@ -50,6 +50,34 @@ public static class ProjectResolver
         return errors.Count == 0 ? parts : throw new DkmsPackException(errors, ExitCode.InvalidInput);
     }
 
+    /// <summary>
+    /// Removes the directories of the source tree that only held files the project installs elsewhere (udev/ when
+    /// its one rule goes to /usr/lib/udev/rules.d): an empty directory in /usr/src says nothing to DKMS.
+    /// </summary>
+    public static void PruneEmptied(List<PackageEntry> sourceEntries, ProjectParts parts, string installDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(sourceEntries);
+        ArgumentNullException.ThrowIfNull(parts);
+        HashSet<string> emptied = [.. parts.TreeExclusions.SelectMany(Parents).Select(p => installDirectory + "/" + p)];
+        while (true)
+        {
+            int removed = sourceEntries.RemoveAll(e => e.Kind == EntryKind.Directory && emptied.Contains(e.Path)
+                && !sourceEntries.Any(o => o.Path.StartsWith(e.Path + "/", StringComparison.Ordinal)));
+            if (removed == 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private static IEnumerable<string> Parents(string relative)
+    {
+        for (int slash = relative.LastIndexOf('/'); slash > 0; slash = relative.LastIndexOf('/', slash - 1))
+        {
+            yield return relative[..slash];
+        }
+    }
+
     private sealed class Resolver(ProjectFile project, string root, string installDirectory, long? clampTime, long buildTime, List<Diagnostic> errors)
     {
         private readonly Dictionary<string, int> _destinations = new(StringComparer.Ordinal);

@@ -157,7 +157,9 @@ public sealed class DebPackageFormat : IPackageFormat
 
         // dpkg needs every parent directory of an extra in data.tar (it shares them with other packages, and removes
         // them when the last package that has them goes); a directory the project names keeps its own mode.
-        HashSet<string> present = [.. entries.Select(e => e.Path), .. spec.ExtraEntries.Select(e => e.Path)];
+        HashSet<string> present = [.. spec.ExtraEntries.Select(e => e.Path)];
+        entries.RemoveAll(e => present.Contains(e.Path));
+        present.UnionWith(entries.Select(e => e.Path));
         foreach (string parent in spec.ExtraEntries.SelectMany(e => Parents(e.Path)).Distinct(StringComparer.Ordinal))
         {
             if (present.Add(parent))
