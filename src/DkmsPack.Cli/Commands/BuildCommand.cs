@@ -36,8 +36,10 @@ internal static class BuildCommand
                 parse,
                 console =>
                 {
-                    string[] chosen = parse.GetValue(formats) is { Length: > 0 } given ? given : [.. PackageFormats.All().Select(w => w.Name)];
                     BuildRequest request = options.ToRequest(parse) with { WriteChecksums = true };
+                    string[] chosen = parse.GetValue(formats) is { Length: > 0 } given ? given
+                        : request.Project?.Formats is { Count: > 0 } project ? [.. project]
+                        : [.. PackageFormats.All().Select(w => w.Name)];
 
                     // With --json, stdout carries the manifest only: human lines move to stderr.
                     var human = asJson ? console with { Out = console.Error } : console;

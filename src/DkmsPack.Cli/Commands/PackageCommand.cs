@@ -49,7 +49,7 @@ internal static class PackageCommand
         DiagnosticRenderer.WriteAll(console.Error, outcome.Warnings);
         if (verbose)
         {
-            foreach (PackageEntry entry in outcome.Spec.SourceEntries)
+            foreach (PackageEntry entry in outcome.Spec.Entries)
             {
                 console.Error.WriteLine($"  /{entry.Path}");
             }

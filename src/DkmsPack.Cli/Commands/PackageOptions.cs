@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using DkmsPack.Compression;
 using DkmsPack.Packaging;
+using DkmsPack.Project;
 using DkmsPack.Source;
 
 namespace DkmsPack.Cli.Commands;
@@ -117,6 +118,12 @@ internal sealed class PackageOptions
         HelpName = "dir",
     };
 
+    public Option<string?> Config { get; } = new("--config")
+    {
+        Description = "The project file to read instead of dkmspack.toml beside dkms.conf. The command line overrides what it sets.",
+        HelpName = "file",
+    };
+
     public Option<bool> Sign { get; } = new("--sign")
     {
         Description = "Sign the packages (and SHA256SUMS) with the OpenPGP secret key in $DKMSPACK_SIGNING_KEY (ASCII-armoured or binary).",
@@ -147,7 +154,7 @@ internal sealed class PackageOptions
     public void AddTo(Command command)
     {
         command.Arguments.Add(SourceDirectory);
-        foreach (Option option in (Option[])[Module, ModuleVersion, SourceRoot, SourceOnly, Output, Version, Revision, Maintainer, Summary, Description, License, Copyright, Homepage, Compression, CompressionLevel, Exclude, Templates, Sign, SigningKey, SigningPassphraseFile, Quiet, Verbose])
+        foreach (Option option in (Option[])[Module, ModuleVersion, SourceRoot, SourceOnly, Output, Version, Revision, Maintainer, Summary, Description, License, Copyright, Homepage, Compression, CompressionLevel, Exclude, Templates, Config, Sign, SigningKey, SigningPassphraseFile, Quiet, Verbose])
         {
             command.Options.Add(option);
         }
@@ -176,13 +183,17 @@ internal sealed class PackageOptions
     private static int? ParseLevel(string? text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int level) ? level : null;
 
+    /// <summary>The request: the command line, over the project file (dkmspack.toml or --config) when there is one.</summary>
     public BuildRequest ToRequest(ParseResult parse)
     {
         SourceLocation.Resolved source = SourceLocation.Resolve(parse.GetValue(SourceDirectory), parse.GetValue(Module), parse.GetValue(ModuleVersion), parse.GetRequiredValue(SourceRoot));
-        return ToRequest(parse, source);
+        BuildRequest request = CommandLineRequest(parse, source);
+        ProjectFile? project = ProjectFileReader.Find(request.SourceDirectory, parse.GetValue(Config));
+        HashSet<string> given = [.. ((Option[])[Output, Revision, Compression]).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name.TrimStart('-'))];
+        return ProjectRequest.Apply(request, project, given);
     }
 
-    private BuildRequest ToRequest(ParseResult parse, SourceLocation.Resolved source) => new()
+    private BuildRequest CommandLineRequest(ParseResult parse, SourceLocation.Resolved source) => new()
     {
         SourceDirectory = source.Directory,
         NamedModule = source.Module,

@@ -101,6 +101,9 @@ public static class DiagnosticCode
 
     /// <summary>A bug in dkmspack.</summary>
     public const string Internal = "internal";
+
+    /// <summary>The project file (dkmspack.toml), or a file it names, is wrong.</summary>
+    public const string Project = "project";
 }
 
 /// <summary>

@@ -15,8 +15,10 @@ public enum EntryKind
 /// </summary>
 public sealed class PackageEntry
 {
-    private PackageEntry(string path, EntryKind kind, int permissions, long size, long modifiedTime, string? linkTarget, IEntryContent? content)
+    private PackageEntry(string path, EntryKind kind, int permissions, long size, long modifiedTime, string? linkTarget, IEntryContent? content, bool isConfig = false, string? treePath = null)
     {
+        IsConfig = isConfig;
+        TreePath = treePath;
         Path = path;
         Kind = kind;
         Permissions = permissions;
@@ -44,11 +46,24 @@ public sealed class PackageEntry
 
     public IEntryContent? Content { get; }
 
+    /// <summary>A configuration file the user may edit: deb conffiles, RPM %config(noreplace). Only files under /etc.</summary>
+    public bool IsConfig { get; }
+
+    /// <summary>For a file a project file installs outside the source directory: its path in the module tree ('/' separators).</summary>
+    public string? TreePath { get; }
+
     public static PackageEntry Directory(string path, long modifiedTime) =>
         new(path, EntryKind.Directory, UnixPermissions.Directory, 0, modifiedTime, null, null);
 
     public static PackageEntry File(string path, int permissions, IEntryContent content, long modifiedTime) =>
         new(path, EntryKind.File, permissions, content.Length, modifiedTime, null, content);
+
+    /// <summary>A file a project file installs: <paramref name="treePath"/> is where it comes from in the module tree.</summary>
+    public static PackageEntry Extra(string path, int permissions, IEntryContent content, long modifiedTime, bool isConfig, string treePath) =>
+        new(path, EntryKind.File, permissions, content.Length, modifiedTime, null, content, isConfig, treePath);
+
+    public static PackageEntry Directory(string path, int permissions, long modifiedTime) =>
+        new(path, EntryKind.Directory, permissions, 0, modifiedTime, null, null);
 
     public static PackageEntry Symlink(string path, string target, long modifiedTime) =>
         new(path, EntryKind.Symlink, UnixPermissions.Symlink, System.Text.Encoding.UTF8.GetByteCount(target), modifiedTime, target, null);

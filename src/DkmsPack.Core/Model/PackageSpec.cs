@@ -43,6 +43,21 @@ public sealed class PackageSpec
     /// <summary>The module source, installed under <see cref="SourceDirectory"/>, sorted by path (ordinal).</summary>
     public required IReadOnlyList<PackageEntry> SourceEntries { get; init; }
 
+    /// <summary>
+    /// What a project file installs outside the source directory (files, the directories it names, symlinks), sorted
+    /// by path (ordinal). Only these directories are the package's own; a format adds the parents it needs.
+    /// </summary>
+    public IReadOnlyList<PackageEntry> ExtraEntries { get; init; } = [];
+
+    /// <summary>Depends, Conflicts, …: the derived ones (dkms) under the project file's.</summary>
+    public RelationshipSet Relationships { get; init; } = RelationshipSet.Empty;
+
+    /// <summary>The changelog, newest entry first; empty means one entry for this build (dated with the build time).</summary>
+    public IReadOnlyList<ChangelogEntry> Changelog { get; init; } = [];
+
+    /// <summary>What the maintainer scripts do besides DKMS.</summary>
+    public PackageHooks Hooks { get; init; } = PackageHooks.None;
+
     /// <summary>Build time in seconds since the Unix epoch: SOURCE_DATE_EPOCH when set, else now.</summary>
     public required long BuildTime { get; init; }
 
@@ -54,6 +69,16 @@ public sealed class PackageSpec
     /// <summary>The install directory of the sources, without leading slash: <c>usr/src/NAME-VERSION</c>.</summary>
     public string SourceDirectory => $"usr/src/{ModuleName}-{ModuleVersion}";
 
+    /// <summary>Every entry the package installs: <see cref="SourceEntries"/> and <see cref="ExtraEntries"/>, sorted by path (ordinal).</summary>
+    public IReadOnlyList<PackageEntry> Entries => _entries ??= ExtraEntries.Count == 0
+        ? SourceEntries
+        : [.. SourceEntries.Concat(ExtraEntries).OrderBy(e => e.Path, StringComparer.Ordinal)];
+
+    /// <summary>The configuration files (deb conffiles, RPM %config(noreplace)), sorted by path.</summary>
+    public IEnumerable<PackageEntry> ConfigFiles => ExtraEntries.Where(e => e.IsConfig);
+
     /// <summary>Total bytes of regular files and symlink targets (what RPM's SIZE tag and df care about).</summary>
-    public long ContentSize => SourceEntries.Sum(e => e.Kind == EntryKind.Directory ? 0 : e.Size);
+    public long ContentSize => Entries.Sum(e => e.Kind == EntryKind.Directory ? 0 : e.Size);
+
+    private IReadOnlyList<PackageEntry>? _entries;
 }

@@ -47,6 +47,10 @@ public sealed record BuildRequest
     /// <summary>Sign the packages (and SHA256SUMS) with this key; null: unsigned.</summary>
     public SigningRequest? Signing { get; init; }
 
+    /// <summary>The project file (dkmspack.toml) whose extras, relationships, changelog and hooks the build adds; its
+    /// plain settings are already merged into this request (<see cref="Project.ProjectRequest.Apply"/>).</summary>
+    public Project.ProjectFile? Project { get; init; }
+
     /// <summary>The environment's SOURCE_DATE_EPOCH, verbatim (validated by <see cref="SpecBuilder"/>).</summary>
     public string? SourceDateEpoch { get; init; }
 

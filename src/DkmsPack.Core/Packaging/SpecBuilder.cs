@@ -2,6 +2,7 @@ using System.Globalization;
 using DkmsPack.Diagnostics;
 using DkmsPack.Dkms;
 using DkmsPack.Model;
+using DkmsPack.Project;
 using DkmsPack.Source;
 
 namespace DkmsPack.Packaging;
@@ -52,8 +53,11 @@ public static class SpecBuilder
 
         long buildTime = clamp ?? now.ToUnixTimeSeconds();
         string installDirectory = $"usr/src/{conf.PackageName}-{conf.PackageVersion}";
-        Func<string, bool> isExcluded = ExclusionRules.ForTree(root, request.OutputDirectory, request.Excludes);
+        ProjectParts project = ProjectResolver.Resolve(request.Project, root, installDirectory, clamp, buildTime);
+        Func<string, bool> treeExclusions = ExclusionRules.ForTree(root, request.OutputDirectory, request.Excludes);
+        Func<string, bool> isExcluded = relative => project.TreeExclusions.Contains(relative) || treeExclusions(relative);
         List<PackageEntry> entries = SourceTree.Scan(root, installDirectory, clamp, buildTime, isExcluded, new Dictionary<string, IEntryContent>());
+        ProjectResolver.PruneEmptied(entries, project, installDirectory);
         ShipConfContent(entries, $"{installDirectory}/{DkmsConfName}", confFile.Encode(conf.PackagedText));
         SourceMetadata.Findings found = SourceMetadata.Read(entries);
 
@@ -83,6 +87,10 @@ public static class SpecBuilder
             UsesBuildExclusiveConfig = conf.UsesBuildExclusiveConfig,
             AutoInstall = conf.AutoInstall,
             SourceEntries = entries,
+            ExtraEntries = project.ExtraEntries,
+            Relationships = DerivedRelationships.For(conf).Under(project.Relationships),
+            Changelog = [.. project.Changelog.Select(e => e.Author.Length > 0 ? e : e with { Author = SingleLine(maintainer, "maintainer") })],
+            Hooks = project.Hooks,
             BuildTime = buildTime,
             Compression = request.Compression,
             CompressionLevel = request.CompressionLevel,

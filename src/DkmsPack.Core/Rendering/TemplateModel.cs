@@ -56,7 +56,60 @@ public static class TemplateModel
                 ["name"] = "dkmspack",
                 ["version"] = ToolVersion,
             },
+            ["hooks"] = Hooks(spec.Hooks, identity.Format),
+            ["changelog"] = Changelog(spec.Changelog),
         };
+    }
+
+    /// <summary>
+    /// <c>hooks.udev</c>, and per hook point (<c>post_install</c>, <c>pre_remove</c>, <c>post_remove</c>) the user's
+    /// fragment for this format ("" when none) and <c>…_origin</c>, the tree file it came from.
+    /// </summary>
+    private static ScriptObject Hooks(PackageHooks hooks, string format)
+    {
+        var model = new ScriptObject { ["udev"] = hooks.ReloadUdev };
+        foreach ((HookPoint point, string name) in (ReadOnlySpan<(HookPoint, string)>)[(HookPoint.PostInstall, "post_install"), (HookPoint.PreRemove, "pre_remove"), (HookPoint.PostRemove, "post_remove")])
+        {
+            HookFragment? fragment = hooks.For(format, point);
+            model[name] = fragment?.Text ?? string.Empty;
+            model[name + "_origin"] = fragment?.Origin ?? string.Empty;
+        }
+
+        return model;
+    }
+
+    /// <summary>The project's changelog entries, newest first (empty: the templates write one entry for this build).</summary>
+    private static ScriptArray Changelog(IReadOnlyList<ChangelogEntry> entries)
+    {
+        var array = new ScriptArray();
+        foreach (ChangelogEntry entry in entries)
+        {
+            DateTimeOffset time = DateTimeOffset.FromUnixTimeSeconds(entry.Time);
+            array.Add(new ScriptObject
+            {
+                ["version"] = entry.Version,
+                ["rpm_version"] = RpmChangelogVersion(entry.Version),
+                ["distribution"] = entry.Distribution,
+                ["urgency"] = entry.Urgency,
+                ["author"] = entry.Author,
+                ["changes"] = new ScriptArray(entry.Changes),
+                ["date_rfc2822"] = time.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture),
+                ["date_rpm"] = time.ToString("ddd MMM dd yyyy", CultureInfo.InvariantCulture),
+            });
+        }
+
+        return array;
+    }
+
+    /// <summary>
+    /// A Debian version as RPM's version-release: the revision after the last '-' is the release, and a '-' left in
+    /// the upstream part becomes '_' (as the package's own Version does); an epoch stays.
+    /// </summary>
+    public static string RpmChangelogVersion(string debianVersion)
+    {
+        ArgumentNullException.ThrowIfNull(debianVersion);
+        int dash = debianVersion.LastIndexOf('-');
+        return dash < 0 ? debianVersion : debianVersion[..dash].Replace('-', '_') + debianVersion[dash..];
     }
 
     /// <summary>The <c>package</c> object of a model, for a format to add its own variables to.</summary>

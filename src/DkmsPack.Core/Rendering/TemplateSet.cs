@@ -57,6 +57,9 @@ public sealed class TemplateSet : ITemplateLoader
     public bool Contains(string name) =>
         OverrideFile(name) is not null || typeof(TemplateSet).Assembly.GetManifestResourceInfo(ResourcePrefix + name) is not null;
 
+    /// <summary>True when the override directory has <paramref name="name"/>: a template the user added or replaced.</summary>
+    public bool IsOverridden(string name) => OverrideFile(name) is not null;
+
     /// <summary>The template's source text.</summary>
     public string ReadText(string name)
     {

@@ -175,7 +175,7 @@ public static class SourceTree
     }
 
     /// <summary>Applies SOURCE_DATE_EPOCH, then <see cref="LatestModifiedTime"/>'s rule.</summary>
-    private static long CheckedTime(string path, FileStatus status, long? clampTime)
+    internal static long CheckedTime(string path, FileStatus status, long? clampTime)
     {
         long mtime = clampTime is { } clamp && status.ModifiedTime > clamp ? clamp : status.ModifiedTime;
         string touch = status.Kind == FileKind.Symlink ? "touch -h it" : "touch it";

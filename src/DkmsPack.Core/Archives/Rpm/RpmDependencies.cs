@@ -35,6 +35,18 @@ public static class RpmDependencies
     public static void AddProvides(RpmHeaderBuilder header, IReadOnlyList<RpmDependency> provides) =>
         Add(header, provides, RpmTag.ProvideName, RpmTag.ProvideFlags, RpmTag.ProvideVersion);
 
+    public static void AddConflicts(RpmHeaderBuilder header, IReadOnlyList<RpmDependency> conflicts) =>
+        Add(header, conflicts, RpmTag.ConflictName, RpmTag.ConflictFlags, RpmTag.ConflictVersion);
+
+    public static void AddObsoletes(RpmHeaderBuilder header, IReadOnlyList<RpmDependency> obsoletes) =>
+        Add(header, obsoletes, RpmTag.ObsoleteName, RpmTag.ObsoleteFlags, RpmTag.ObsoleteVersion);
+
+    public static void AddRecommends(RpmHeaderBuilder header, IReadOnlyList<RpmDependency> recommends) =>
+        Add(header, recommends, RpmTag.RecommendName, RpmTag.RecommendFlags, RpmTag.RecommendVersion);
+
+    public static void AddSuggests(RpmHeaderBuilder header, IReadOnlyList<RpmDependency> suggests) =>
+        Add(header, suggests, RpmTag.SuggestName, RpmTag.SuggestFlags, RpmTag.SuggestVersion);
+
     private static void Add(RpmHeaderBuilder header, IReadOnlyList<RpmDependency> dependencies, RpmTag names, RpmTag flags, RpmTag versions)
     {
         ArgumentNullException.ThrowIfNull(header);

@@ -1,5 +1,20 @@
 namespace DkmsPack.Archives.Rpm;
 
+/// <summary>rpmfileAttrs bits of FILEFLAGS (rpmfiles.h).</summary>
+public static class RpmFileFlags
+{
+    public const uint None = 0;
+
+    /// <summary>RPMFILE_CONFIG: %config; rpm -c lists it, and rpm keeps a user's changes of it.</summary>
+    public const uint Config = 1 << 0;
+
+    /// <summary>RPMFILE_DOC: %doc; rpm -d lists it, --excludedocs leaves it out.</summary>
+    public const uint Doc = 1 << 1;
+
+    /// <summary>RPMFILE_NOREPLACE: with Config, %config(noreplace): a changed file stays, the new one goes to .rpmnew.</summary>
+    public const uint NoReplace = 1 << 4;
+}
+
 /// <summary>
 /// The per-file arrays of an rpm main header (docs/rpm-format.md, "File tables"), gathered one file at a time in
 /// columns, so a large tree costs a few array slots per file rather than an object each. Paths are split into
@@ -24,6 +39,7 @@ public sealed class RpmFileTable
     private readonly List<uint> _mtimes = [];
     private readonly List<string> _digests = [];
     private readonly List<string> _linkTargets = [];
+    private readonly List<uint> _flags = [];
 
     public int Count => _baseNames.Count;
 
@@ -33,7 +49,8 @@ public sealed class RpmFileTable
     /// regular file's content and empty otherwise; <paramref name="linkTarget"/> is empty except for symlinks.
     /// </summary>
     /// <exception cref="ArchiveLimitException">A size or time does not fit the INT32 arrays.</exception>
-    public void Add(string path, ushort mode, long size, long modifiedTime, string digest, string linkTarget)
+    /// <param name="flags">rpmfileAttrs bits (<see cref="RpmFileFlags"/>): %config, %doc, noreplace.</param>
+    public void Add(string path, ushort mode, long size, long modifiedTime, string digest, string linkTarget, uint flags = RpmFileFlags.None)
     {
         ArgumentNullException.ThrowIfNull(path);
         int slash = path.LastIndexOf('/');
@@ -52,6 +69,7 @@ public sealed class RpmFileTable
         _mtimes.Add(Int32Field(modifiedTime, path, "modification time"));
         _digests.Add(digest);
         _linkTargets.Add(linkTarget);
+        _flags.Add(flags);
     }
 
     /// <summary>Adds the file arrays to <paramref name="header"/>, in the order the files were added (the payload's order).</summary>
@@ -66,7 +84,7 @@ public sealed class RpmFileTable
             .AddInt32Array(RpmTag.FileMtimes, _mtimes)
             .AddStringArray(RpmTag.FileDigests, _digests)
             .AddStringArray(RpmTag.FileLinkTos, _linkTargets)
-            .AddInt32Array(RpmTag.FileFlags, new uint[count])
+            .AddInt32Array(RpmTag.FileFlags, _flags)
             .AddStringArray(RpmTag.FileUserName, Repeat(Owner, count))
             .AddStringArray(RpmTag.FileGroupName, Repeat(Owner, count))
             .AddInt32Array(RpmTag.FileVerifyFlags, Repeat(VerifyAll, count))

@@ -28,6 +28,19 @@ public sealed class DebPackageFormat : IPackageFormat
     private const string PrermTemplate = "deb/prerm.sbn";
     private const string CopyrightTemplate = "deb/copyright.sbn";
     private const string ChangelogTemplate = "deb/changelog.sbn";
+    private const string PostrmTemplate = "deb/postrm.sbn";
+
+    /// <summary>The control fields of each relationship kind, in dpkg-gencontrol's field order.</summary>
+    private static readonly (RelationshipKind Kind, string Field)[] s_relationshipFields =
+    [
+        (RelationshipKind.Depends, "Depends"),
+        (RelationshipKind.Recommends, "Recommends"),
+        (RelationshipKind.Suggests, "Suggests"),
+        (RelationshipKind.Breaks, "Breaks"),
+        (RelationshipKind.Conflicts, "Conflicts"),
+        (RelationshipKind.Replaces, "Replaces"),
+        (RelationshipKind.Provides, "Provides"),
+    ];
 
     public string Name => "deb";
 
@@ -62,7 +75,8 @@ public sealed class DebPackageFormat : IPackageFormat
         string md5Sums = WriteData(entries, spec, data.Stream, new ProgressCounter(Name, entries, context.Progress));
 
         package["installed_size"] = InstalledSizeKiB(entries);
-        package["depends"] = Depends(spec);
+        package["depends"] = Field(spec, RelationshipKind.Depends);
+        package["relationships"] = RelationshipFields(spec);
         byte[] control = ControlTar(spec, context.Templates, model, md5Sums);
 
         byte[] debianBinary = Encoding.ASCII.GetBytes(FormatVersion);
@@ -88,9 +102,25 @@ public sealed class DebPackageFormat : IPackageFormat
         return signer.SignDetached(time, first, second, data);
     }
 
-    /// <summary>dh_dkms's rule: BUILD_EXCLUSIVE_CONFIG needs dkms 3.0.3-4; everything else works from 2.1.0.0.</summary>
-    private static string Depends(PackageSpec spec) =>
-        spec.UsesBuildExclusiveConfig ? "dkms (>= 3.0.3-4~)" : "dkms (>= 2.1.0.0)";
+    /// <summary>One relationship field's value (deb-control(5)): the relationships of a kind joined by ", ".</summary>
+    private static string Field(PackageSpec spec, RelationshipKind kind) =>
+        string.Join(", ", spec.Relationships.For("deb", kind));
+
+    /// <summary>The relationship fields that have a value, as <c>{ field, value }</c> objects in field order.</summary>
+    private static ScriptArray RelationshipFields(PackageSpec spec)
+    {
+        var fields = new ScriptArray();
+        foreach ((RelationshipKind kind, string field) in s_relationshipFields)
+        {
+            string value = Field(spec, kind);
+            if (value.Length > 0)
+            {
+                fields.Add(new ScriptObject { ["field"] = field, ["value"] = value });
+            }
+        }
+
+        return fields;
+    }
 
     /// <summary>
     /// The largest data.tar the spec can give: the exact uncompressed tar of the sources, room for the doc files and
@@ -100,7 +130,7 @@ public sealed class DebPackageFormat : IPackageFormat
     {
         const long docFilesAndParents = 64 * 1024;
         long tar = TarStreamWriter.EndLength + docFilesAndParents
-            + spec.SourceEntries.Sum(e => TarStreamWriter.EntryLength("./" + e.Path + (e.Kind == EntryKind.Directory ? "/" : string.Empty), e.LinkTarget, e.Kind == EntryKind.File ? e.Size : 0));
+            + spec.Entries.Sum(e => TarStreamWriter.EntryLength("./" + e.Path + (e.Kind == EntryKind.Directory ? "/" : string.Empty), e.LinkTarget, e.Kind == EntryKind.File ? e.Size : 0));
         return tar + (tar / 256);
     }
 
@@ -124,10 +154,33 @@ public sealed class DebPackageFormat : IPackageFormat
             PackageEntry.File($"{docDirectory}/changelog.Debian.gz", UnixPermissions.Regular, new MemoryContent(Compressor.GzipBytes(Encoding.UTF8.GetBytes(changelog))), time),
         };
         entries.AddRange(spec.SourceEntries);
+
+        // dpkg needs every parent directory of an extra in data.tar (it shares them with other packages, and removes
+        // them when the last package that has them goes); a directory the project names keeps its own mode.
+        HashSet<string> present = [.. spec.ExtraEntries.Select(e => e.Path)];
+        entries.RemoveAll(e => present.Contains(e.Path));
+        present.UnionWith(entries.Select(e => e.Path));
+        foreach (string parent in spec.ExtraEntries.SelectMany(e => Parents(e.Path)).Distinct(StringComparer.Ordinal))
+        {
+            if (present.Add(parent))
+            {
+                entries.Add(PackageEntry.Directory(parent, time));
+            }
+        }
+
+        entries.AddRange(spec.ExtraEntries);
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
 
         // dpkg-deb writes symlinks last so their targets exist when dpkg creates them (src/deb/build.c).
         return [.. entries.Where(e => e.Kind != EntryKind.Symlink), .. entries.Where(e => e.Kind == EntryKind.Symlink)];
+    }
+
+    private static IEnumerable<string> Parents(string path)
+    {
+        for (int slash = path.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = path.IndexOf('/', slash + 1))
+        {
+            yield return path[..slash];
+        }
     }
 
     /// <summary>Writes data.tar and returns md5sums: "&lt;md5&gt;  &lt;path&gt;" per file, relative to the root (deb-md5sums(5)).</summary>
@@ -145,7 +198,8 @@ public sealed class DebPackageFormat : IPackageFormat
         var md5Sums = new StringBuilder();
         for (int i = 0; i < entries.Count; i++)
         {
-            if (entries[i].Kind == EntryKind.File)
+            // Conffiles are left out, as dh_md5sums does: dpkg keeps their hashes in its conffile database.
+            if (entries[i].Kind == EntryKind.File && !entries[i].IsConfig)
             {
                 md5Sums.Append(digests[i]).Append("  ").Append(entries[i].Path).Append('\n');
             }
@@ -163,7 +217,13 @@ public sealed class DebPackageFormat : IPackageFormat
         string control = TemplateRenderer.Render(templates, ControlTemplate, model);
         string postinst = TemplateRenderer.Render(templates, PostinstTemplate, model);
         string prerm = TemplateRenderer.Render(templates, PrermTemplate, model);
+        string? postrm = templates.IsOverridden(PostrmTemplate) || spec.Hooks.Any("deb", HookPoint.PostRemove)
+            ? TemplateRenderer.Render(templates, PostrmTemplate, model)
+            : null;
         DebControlCheck.Validate(control, templates.Origin(ControlTemplate));
+
+        // conffiles (deb-conffiles(5)): one absolute path a line, the files dpkg keeps a user's changes of.
+        string conffiles = string.Concat(spec.ConfigFiles.Select(e => "/" + e.Path + "\n"));
 
         using var buffer = new MemoryStream();
         using (Stream compressed = Compressor.Create(spec.Compression, spec.CompressionLevel, buffer))
@@ -171,9 +231,19 @@ public sealed class DebPackageFormat : IPackageFormat
         {
             // Control members: plain files owned by root, scripts 0755, the rest 0644 (lintian control-file-has-bad-permissions).
             tar.WriteDirectory("./", UnixPermissions.Directory, spec.BuildTime);
+            if (conffiles.Length > 0)
+            {
+                tar.WriteFile("./conffiles", UnixPermissions.Regular, spec.BuildTime, Encoding.UTF8.GetBytes(conffiles));
+            }
+
             tar.WriteFile("./control", UnixPermissions.Regular, spec.BuildTime, Encoding.UTF8.GetBytes(EnsureFinalNewline(control)));
             tar.WriteFile("./md5sums", UnixPermissions.Regular, spec.BuildTime, Encoding.UTF8.GetBytes(md5Sums));
             tar.WriteFile("./postinst", UnixPermissions.Executable, spec.BuildTime, Encoding.UTF8.GetBytes(postinst));
+            if (postrm is not null)
+            {
+                tar.WriteFile("./postrm", UnixPermissions.Executable, spec.BuildTime, Encoding.UTF8.GetBytes(postrm));
+            }
+
             tar.WriteFile("./prerm", UnixPermissions.Executable, spec.BuildTime, Encoding.UTF8.GetBytes(prerm));
         }
 

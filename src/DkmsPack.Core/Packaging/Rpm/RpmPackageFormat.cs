@@ -34,7 +34,7 @@ public sealed class RpmPackageFormat : IPackageFormat
     public const string BuildHost = "localhost";
 
     private const string Architecture = "noarch";
-    private const string DkmsPackage = "dkms";
+    private const string DocDirectory = "usr/share/doc/";
 
     /// <summary>rpmbuild 4.18 records 0 as the size of a directory.</summary>
     private const long DirectorySize = 0;
@@ -65,7 +65,7 @@ public sealed class RpmPackageFormat : IPackageFormat
             throw new ArchiveLimitException($"the module tree holds {spec.ContentSize} bytes: an RPM without LONGSIZE holds less than 4 GiB (docs/rpm-format.md, \"Limits\")");
         }
 
-        if (spec.SourceEntries.FirstOrDefault(e => e.Size > CpioNewcWriter.MaxFileSize) is { } large)
+        if (spec.Entries.FirstOrDefault(e => e.Size > CpioNewcWriter.MaxFileSize) is { } large)
         {
             throw new ArchiveLimitException($"/{large.Path} is {large.Size} bytes: an RPM's cpio payload holds files below 4 GiB (docs/rpm-format.md, \"Limits\")");
         }
@@ -103,7 +103,19 @@ public sealed class RpmPackageFormat : IPackageFormat
     public static string RenderSpec(PackageSpec spec, PackageIdentity identity, TemplateSet templates)
     {
         ScriptObject model = Model(spec, identity);
-        TemplateModel.Package(model)["entries"] = SpecEntries(spec);
+        ScriptObject package = TemplateModel.Package(model);
+        package["entries"] = SpecEntries(spec);
+        RpmScriptletKind[] carried = [.. s_scriptletTemplates.Where(s => Carries(spec, templates, s.Kind, s.Template)).Select(s => s.Kind)];
+        package["has_postun"] = carried.Contains(RpmScriptletKind.PostUn);
+        package["relationship_lines"] = SpecRelationshipLines(spec, identity, carried);
+
+        // rpmbuild expands macros in scriptlet bodies too: the user's fragments reach the spec with '%' doubled.
+        var hooks = (ScriptObject)model["hooks"]!;
+        foreach (string point in (string[])["post_install", "pre_remove", "post_remove"])
+        {
+            hooks[point] = TemplateFunctions.RpmEscape((string)hooks[point]!);
+        }
+
         return TemplateRenderer.Render(templates, SpecTemplate, model);
     }
 
@@ -114,18 +126,27 @@ public sealed class RpmPackageFormat : IPackageFormat
         RpmScriptlet[] scriptlets =
         [
             .. s_scriptletTemplates
-                .Where(s => context.Templates.Contains(s.Template))
+                .Where(s => Carries(spec, context.Templates, s.Kind, s.Template))
                 .Select(s => new RpmScriptlet(s.Kind, TemplateRenderer.Render(context.Templates, s.Template, model).TrimEnd('\n'))),
         ];
 
         using var payload = new ScratchFile(context.ScratchDirectory, ".payload.cpio");
-        PayloadSummary summary = WritePayload(spec, payload.Stream, new ProgressCounter(identity.Format, spec.SourceEntries, context.Progress));
+        PayloadSummary summary = WritePayload(spec, payload.Stream, new ProgressCounter(identity.Format, spec.Entries, context.Progress));
         byte[] header = MainHeader(spec, identity, scriptlets, summary);
 
         RpmHeaderSignature? signature = context.Signer is { } signer ? HeaderSignature(signer, spec.BuildTime, header) : null;
         payload.Rewind();
         RpmPackageAssembler.Write(output, $"{identity.Name}-{identity.Version}", header, payload.Stream, summary.UncompressedSize, signature);
     }
+
+    /// <summary>
+    /// Which scriptlets the package carries: every one the template set has, but %postun only when there is something
+    /// to do after removal (udev rules, a project hook) or the user's templates add one.
+    /// </summary>
+    private static bool Carries(PackageSpec spec, TemplateSet templates, RpmScriptletKind kind, string template) =>
+        kind == RpmScriptletKind.PostUn
+            ? templates.IsOverridden(template) || spec.Hooks.Any(RpmRelationships.Format, HookPoint.PostRemove)
+            : templates.Contains(template);
 
     /// <summary>
     /// A v4 header-only signature, as rpmsign --addsign writes since rpm 4.16 (the payload is covered by PAYLOADDIGEST
@@ -145,7 +166,7 @@ public sealed class RpmPackageFormat : IPackageFormat
         string[] digests;
         using (var cpio = new RpmPayloadArchive(raw))
         {
-            digests = EntryArchiving.WriteAll(cpio, spec.SourceEntries, HashAlgorithmName.SHA256, progress);
+            digests = EntryArchiving.WriteAll(cpio, spec.Entries, HashAlgorithmName.SHA256, progress);
         }
 
         // Dispose order matters: the cpio trailer, then the buffer and compressor (which write the
@@ -191,15 +212,38 @@ public sealed class RpmPackageFormat : IPackageFormat
         }
 
         AddPayloadCompression(header, spec);
-        Files(spec.SourceEntries, payload.FileDigests).AddTo(header);
-        RpmDependencies.AddProvides(header, [new RpmDependency(identity.Name, RpmSense.Equal, $"{version}-{release}")]);
-        RpmDependencies.AddRequires(header, Requires(spec, scriptlets));
-        RpmChangelog.AddTo(header, [new RpmChangelogEntry(
-            RpmChangelog.DayAtNoon(spec.BuildTime),
-            $"{spec.Maintainer} - {version}-{release}",
-            $"- Packaged {spec.ModuleName} {spec.ModuleVersion} for DKMS with dkmspack {TemplateModel.ToolVersion}.")]);
+        Files(spec.Entries, payload.FileDigests).AddTo(header);
+        RpmRelationships.Lists relationships = RpmRelationships.For(spec, scriptlets.Select(s => RpmScriptlets.Context(s.Kind)));
+        RpmDependencies.AddProvides(header, RpmRelationships.Sorted(relationships.Provides.Prepend(new RpmDependency(identity.Name, RpmSense.Equal, $"{version}-{release}"))));
+        RpmDependencies.AddRequires(header, Requires(spec, scriptlets, relationships));
+        RpmDependencies.AddConflicts(header, relationships.Conflicts);
+        RpmDependencies.AddObsoletes(header, relationships.Obsoletes);
+        RpmDependencies.AddRecommends(header, relationships.Recommends);
+        RpmDependencies.AddSuggests(header, relationships.Suggests);
+        RpmChangelog.AddTo(header, Changelog(spec, $"{version}-{release}"));
         return header.Build(RpmTag.HeaderImmutable);
     }
+
+    /// <summary>The project's changelog (rpmbuild keeps a %changelog day at 12:00 UTC), or one entry for this build.</summary>
+    private static List<RpmChangelogEntry> Changelog(PackageSpec spec, string versionRelease) =>
+        spec.Changelog.Count == 0
+            ?
+            [
+                new RpmChangelogEntry(
+                    RpmChangelog.DayAtNoon(spec.BuildTime),
+                    $"{spec.Maintainer} - {versionRelease}",
+                    $"- Packaged {spec.ModuleName} {spec.ModuleVersion} for DKMS with dkmspack {TemplateModel.ToolVersion}."),
+            ]
+            : [.. spec.Changelog.Select(e => new RpmChangelogEntry(
+                RpmChangelog.DayAtNoon(e.Time),
+                $"{e.Author} - {TemplateModel.RpmChangelogVersion(e.Version)}",
+                string.Join("\n", e.Changes.Select(c => "- " + c.Replace("\n", "\n  ", StringComparison.Ordinal)))))];
+
+    /// <summary>%config(noreplace) for configuration files, %doc for files under /usr/share/doc.</summary>
+    private static uint FileFlags(PackageEntry entry) =>
+        entry.IsConfig ? RpmFileFlags.Config | RpmFileFlags.NoReplace
+        : entry.Kind == EntryKind.File && entry.TreePath is not null && entry.Path.StartsWith(DocDirectory, StringComparison.Ordinal) ? RpmFileFlags.Doc
+        : RpmFileFlags.None;
 
     /// <summary>PAYLOADCOMPRESSOR and PAYLOADFLAGS as rpmbuild writes them for w9.gzdio, w3.zstdio and w.ufdio.</summary>
     private static void AddPayloadCompression(RpmHeaderBuilder header, PackageSpec spec)
@@ -228,7 +272,7 @@ public sealed class RpmPackageFormat : IPackageFormat
         for (int i = 0; i < entries.Count; i++)
         {
             PackageEntry entry = entries[i];
-            table.Add("/" + entry.Path, FileMode(entry), entry.Kind == EntryKind.Directory ? DirectorySize : entry.Size, entry.ModifiedTime, digests[i], entry.LinkTarget ?? string.Empty);
+            table.Add("/" + entry.Path, FileMode(entry), entry.Kind == EntryKind.Directory ? DirectorySize : entry.Size, entry.ModifiedTime, digests[i], entry.LinkTarget ?? string.Empty, FileFlags(entry));
         }
 
         return table;
@@ -246,18 +290,18 @@ public sealed class RpmPackageFormat : IPackageFormat
     /// The interpreter of each scriptlet, dkms (for the package and for each scriptlet, which runs it), and the rpmlib()
     /// features used, sorted by name and then flags as rpmbuild stores them (its dependency sets are kept sorted).
     /// </summary>
-    private static List<RpmDependency> Requires(PackageSpec spec, IReadOnlyList<RpmScriptlet> scriptlets) =>
+    private static List<RpmDependency> Requires(PackageSpec spec, IReadOnlyList<RpmScriptlet> scriptlets, RpmRelationships.Lists relationships) =>
     [
         .. RpmScriptlets.InterpreterRequires(scriptlets)
-            .Append(RpmDependency.Unversioned(DkmsPackage))
-            .Concat(scriptlets.Select(s => RpmDependency.Unversioned(DkmsPackage, RpmScriptlets.Context(s.Kind))))
-            .Concat(RpmLibRequirements(spec).Select(r => new RpmDependency(r.Name, RpmSense.RpmLib | RpmSense.Less | RpmSense.Equal, r.Version)))
+            .Concat(relationships.Requires)
+            .Concat(relationships.ScriptRequires)
+            .Concat(RpmLibRequirements(spec, relationships).Select(r => new RpmDependency(r.Name, RpmSense.RpmLib | RpmSense.Less | RpmSense.Equal, r.Version)))
             .OrderBy(d => d.Name, StringComparer.Ordinal)
             .ThenBy(d => d.Flags),
     ];
 
     /// <summary>The rpmlib() features this package uses, as rpmbuild declares them (docs/rpm-format.md, "Dependencies").</summary>
-    private static IEnumerable<(string Name, string Version)> RpmLibRequirements(PackageSpec spec)
+    private static IEnumerable<(string Name, string Version)> RpmLibRequirements(PackageSpec spec, RpmRelationships.Lists relationships)
     {
         yield return ("rpmlib(CompressedFileNames)", "3.0.4-1");
         yield return ("rpmlib(FileDigests)", "4.6.0-1");
@@ -269,7 +313,12 @@ public sealed class RpmPackageFormat : IPackageFormat
 
         // rpmbuild declares these when a dependency's version (the package's own Provides included) holds the
         // character: rpm before 4.10 / 4.15 would compare such versions wrongly (build/pack.cc, haveCharInDep).
-        string version = RpmNames.Version(spec) + "-" + RpmNames.Release(spec);
+        string version = string.Join(" ", relationships.Versions.Prepend(RpmNames.Version(spec) + "-" + RpmNames.Release(spec)));
+        if (relationships.UsesRichDependencies)
+        {
+            yield return ("rpmlib(RichDependencies)", "4.12.0-1");
+        }
+
         if (version.Contains('~', StringComparison.Ordinal))
         {
             yield return ("rpmlib(TildeInVersions)", "4.10.0-1");
@@ -282,6 +331,54 @@ public sealed class RpmPackageFormat : IPackageFormat
     }
 
     /// <summary>
+    /// The spec's Requires, Requires(SCRIPTLET), Provides, Conflicts, Obsoletes, Recommends and Suggests lines, each
+    /// a string "Tag:   value" as rpmbuild reads them, the same dependencies as the binary package's header.
+    /// </summary>
+    private static ScriptArray SpecRelationshipLines(PackageSpec spec, PackageIdentity identity, RpmScriptletKind[] carried)
+    {
+        RpmRelationships.Lists lists = RpmRelationships.For(spec, []);
+        var lines = new ScriptArray();
+        void Add(string tag, IEnumerable<RpmDependency> dependencies)
+        {
+            foreach (RpmDependency dependency in dependencies)
+            {
+                lines.Add((tag + ":").PadRight(15) + " " + TemplateFunctions.RpmEscape(Spelled(dependency)));
+            }
+        }
+
+        Add("Requires", lists.Requires);
+        RpmDependency[] scriptNeeds = [.. spec.Relationships.For(RpmRelationships.Format, RelationshipKind.Depends).Where(r => r.NeededByScripts).Select(RpmRelationships.Dependency)];
+        foreach (RpmScriptletKind kind in carried)
+        {
+            Add($"Requires({kind.ToString().ToLowerInvariant()})", scriptNeeds);
+        }
+
+        lines.Add($"Provides:       {identity.Name} = {RpmNames.Version(spec)}-{RpmNames.Release(spec)}");
+        Add("Provides", lists.Provides);
+        Add("Conflicts", lists.Conflicts);
+        Add("Obsoletes", lists.Obsoletes);
+        Add("Recommends", lists.Recommends);
+        Add("Suggests", lists.Suggests);
+        return lines;
+    }
+
+    /// <summary>A dependency as a spec writes it: <c>name</c>, <c>name &gt;= version</c>, or a rich dependency as it is.</summary>
+    private static string Spelled(RpmDependency dependency)
+    {
+        uint comparison = dependency.Flags & (RpmSense.Less | RpmSense.Greater | RpmSense.Equal);
+        string op = comparison switch
+        {
+            RpmSense.Less => "<",
+            RpmSense.Less | RpmSense.Equal => "<=",
+            RpmSense.Equal => "=",
+            RpmSense.Greater | RpmSense.Equal => ">=",
+            RpmSense.Greater => ">",
+            _ => string.Empty,
+        };
+        return op.Length == 0 ? dependency.Name : $"{dependency.Name} {op} {dependency.Version}";
+    }
+
+    /// <summary>
     /// The entries as the spec template sees them: how %install recreates each one. Every value that reaches the spec
     /// is made inert there: rpm expands macros everywhere in a spec (a here-document too), so file contents travel
     /// base64-encoded (no '%', no line that could start a spec section) and paths go through rpm_escape and sh_quote.
@@ -289,9 +386,10 @@ public sealed class RpmPackageFormat : IPackageFormat
     private static ScriptArray SpecEntries(PackageSpec spec)
     {
         var array = new ScriptArray();
-        foreach (PackageEntry entry in spec.SourceEntries)
+        foreach (PackageEntry entry in spec.Entries)
         {
-            string relative = entry.Path.Length > spec.SourceDirectory.Length ? entry.Path[(spec.SourceDirectory.Length + 1)..] : string.Empty;
+            bool extra = !entry.Path.StartsWith(spec.SourceDirectory, StringComparison.Ordinal);
+            string relative = entry.TreePath ?? (!extra && entry.Path.Length > spec.SourceDirectory.Length ? entry.Path[(spec.SourceDirectory.Length + 1)..] : string.Empty);
             array.Add(new ScriptObject
             {
                 ["path"] = entry.Path,
@@ -300,6 +398,10 @@ public sealed class RpmPackageFormat : IPackageFormat
                 ["mode"] = Convert.ToString(entry.Permissions, 8).PadLeft(4, '0'),
                 ["target"] = entry.LinkTarget ?? string.Empty,
                 ["generated"] = entry.Content is MemoryContent,
+                ["extra"] = extra,
+                ["parent"] = entry.Path[..Math.Max(0, entry.Path.LastIndexOf('/'))],
+                ["config"] = entry.IsConfig,
+                ["doc"] = (FileFlags(entry) & RpmFileFlags.Doc) != 0,
                 ["base64"] = entry.Content is MemoryContent memory ? Convert.ToBase64String(memory.Bytes.Span, Base64FormattingOptions.InsertLineBreaks).ReplaceLineEndings("\n") : string.Empty,
             });
         }

@@ -1,0 +1,1 @@
+echo "greeter: run 'modprobe greeter' and read /dev/greeter to be greeted."
