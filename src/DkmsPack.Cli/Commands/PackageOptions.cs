@@ -112,6 +112,13 @@ internal sealed class PackageOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    public Option<string[]> DependsMap { get; } = new("--depends-map")
+    {
+        Description = "MODULE=PACKAGE: the package that provides a module dkms.conf names in BUILD_DEPENDS, when it is not MODULE-dkms. Repeatable.",
+        HelpName = "module=package",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     public Option<string?> Templates { get; } = new("--templates")
     {
         Description = "Directory of template overrides: any file there (deb/control.sbn, rpm/spec.sbn, …) replaces the built-in one.",
@@ -154,7 +161,7 @@ internal sealed class PackageOptions
     public void AddTo(Command command)
     {
         command.Arguments.Add(SourceDirectory);
-        foreach (Option option in (Option[])[Module, ModuleVersion, SourceRoot, SourceOnly, Output, Version, Revision, Maintainer, Summary, Description, License, Copyright, Homepage, Compression, CompressionLevel, Exclude, Templates, Config, Sign, SigningKey, SigningPassphraseFile, Quiet, Verbose])
+        foreach (Option option in (Option[])[Module, ModuleVersion, SourceRoot, SourceOnly, Output, Version, Revision, Maintainer, Summary, Description, License, Copyright, Homepage, Compression, CompressionLevel, Exclude, DependsMap, Templates, Config, Sign, SigningKey, SigningPassphraseFile, Quiet, Verbose])
         {
             command.Options.Add(option);
         }
@@ -209,6 +216,7 @@ internal sealed class PackageOptions
         Compression = ParseCompression(parse.GetValue(Compression)),
         CompressionLevel = ParseLevel(parse.GetValue(CompressionLevel)),
         Excludes = parse.GetValue(Exclude) ?? [],
+        DependsMap = parse.GetValue(DependsMap) ?? [],
         Signing = SigningInput.Read(parse.GetValue(Sign), parse.GetValue(SigningKey), parse.GetValue(SigningPassphraseFile)),
         TemplatesDirectory = parse.GetValue(Templates),
         SourceDateEpoch = System.Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"),

@@ -35,6 +35,9 @@ public sealed record BuildRequest
 
     public string? TemplatesDirectory { get; init; }
 
+    /// <summary>--depends-map MODULE=PACKAGE: the package of a module named in BUILD_DEPENDS, when not MODULE-dkms.</summary>
+    public IReadOnlyList<string> DependsMap { get; init; } = [];
+
     /// <summary>Globs of tree paths to leave out, beside the default exclusions.</summary>
     public IReadOnlyList<string> Excludes { get; init; } = [];
 

@@ -72,6 +72,8 @@ public static class SpecBuilder
         }
 
         string modules = string.Join(", ", conf.Modules.Select(m => m.DestModuleName));
+        Dictionary<string, string> dependsMap = DerivedRelationships.ParseMap(request.DependsMap);
+        warnings.AddRange(DerivedRelationships.UnusedMappings(conf, dependsMap));
 
         var spec = new PackageSpec
         {
@@ -88,7 +90,7 @@ public static class SpecBuilder
             AutoInstall = conf.AutoInstall,
             SourceEntries = entries,
             ExtraEntries = project.ExtraEntries,
-            Relationships = DerivedRelationships.For(conf).Under(project.Relationships),
+            Relationships = DerivedRelationships.For(conf, dependsMap).Under(project.Relationships),
             Changelog = [.. project.Changelog.Select(e => e.Author.Length > 0 ? e : e with { Author = SingleLine(maintainer, "maintainer") })],
             Hooks = project.Hooks,
             BuildTime = buildTime,
