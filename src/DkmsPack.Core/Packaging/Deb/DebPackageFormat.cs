@@ -5,6 +5,7 @@ using DkmsPack.Archives.Tar;
 using DkmsPack.Compression;
 using DkmsPack.Diagnostics;
 using DkmsPack.IO;
+using DkmsPack.Licensing;
 using DkmsPack.Model;
 using DkmsPack.Rendering;
 using Scriban.Runtime;
@@ -52,8 +53,7 @@ public sealed class DebPackageFormat : IPackageFormat
     {
         ScriptObject model = TemplateModel.Create(spec, identity);
         ScriptObject package = TemplateModel.Package(model);
-        package["debian_license"] = DebianLicense.ShortName(spec.License);
-        package["license_text"] = DebianLicense.Text(spec.License);
+        AddDebianLicense(package, spec);
 
         IReadOnlyList<PackageEntry> entries = DataEntries(spec, context.Templates, model, identity.Name);
         string suffix = Compressor.FileSuffix(spec.Compression);
@@ -86,6 +86,27 @@ public sealed class DebPackageFormat : IPackageFormat
         using var first = new MemoryStream(debianBinary, writable: false);
         using var second = new MemoryStream(control, writable: false);
         return signer.SignDetached(time, first, second, data);
+    }
+
+    /// <summary>
+    /// The Files paragraph's License line and one stand-alone paragraph per licence (copyright-format 1.0), as
+    /// <c>package.debian_license</c> and <c>package.debian_licenses</c> (each with <c>name</c> and <c>text</c>).
+    /// </summary>
+    private static void AddDebianLicense(ScriptObject package, PackageSpec spec)
+    {
+        if (!SpdxExpression.TryParse(spec.License, out SpdxExpression? license, out string? error))
+        {
+            throw DkmsPackException.Input(null, $"the licence \"{spec.License}\" {error}", $"pass {OptionRef.To("license")} with an SPDX expression such as GPL-2.0-only");
+        }
+
+        package["debian_license"] = DebianLicense.ShortNames(license!);
+        var paragraphs = new ScriptArray();
+        foreach (DebianLicense.Paragraph paragraph in DebianLicense.Paragraphs(license!, "/" + spec.SourceDirectory))
+        {
+            paragraphs.Add(new ScriptObject { ["name"] = paragraph.Name, ["text"] = paragraph.Text });
+        }
+
+        package["debian_licenses"] = paragraphs;
     }
 
     /// <summary>dh_dkms's rule: BUILD_EXCLUSIVE_CONFIG needs dkms 3.0.3-4; everything else works from 2.1.0.0.</summary>
