@@ -110,9 +110,6 @@ public sealed class SpdxLicense : SpdxExpression
     /// <summary>False for an identifier that is neither on dkmspack's list nor a LicenseRef: possibly misspelt.</summary>
     public bool IsKnown { get; }
 
-    /// <summary>The licence without its exception.</summary>
-    public SpdxLicense WithoutException => Exception is null ? this : new SpdxLicense(Id, OrLater, null, IsKnown);
-
     public override IEnumerable<SpdxLicense> Licenses => [this];
 
     public override string ToString() =>

@@ -215,14 +215,16 @@ internal sealed class SpdxParser
             throw Error(token, $"has \"{word}\", which is not a licence identifier ('+' may only end one)");
         }
 
-        if (IsReference(id, LicenseRefPrefix))
+        if (Reference(id, LicenseRefPrefix) is { } reference)
         {
-            if (plus)
-            {
-                throw Error(token, $"has \"{word}\"; a LicenseRef cannot take '+'");
-            }
+            return plus
+                ? throw Error(token, $"has \"{word}\"; a LicenseRef cannot take '+'")
+                : new SpdxLicense(reference, orLater: false, exception: null, isKnown: true);
+        }
 
-            return new SpdxLicense(id, orLater: false, exception: null, isKnown: true);
+        if (id.StartsWith(LicenseRefPrefix, StringComparison.OrdinalIgnoreCase) || id.StartsWith(DocumentRefPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            throw Error(token, $"has \"{word}\", which is not a licence reference (LicenseRef-NAME or DocumentRef-DOC:LicenseRef-NAME)");
         }
 
         if (id.Contains(':', StringComparison.Ordinal))
@@ -242,9 +244,9 @@ internal sealed class SpdxParser
     private static string Exception(Token token)
     {
         string id = token.Text;
-        if (IsReference(id, "AdditionRef-"))
+        if (Reference(id, "AdditionRef-") is { } reference)
         {
-            return id;
+            return reference;
         }
 
         if (id.Contains('+', StringComparison.Ordinal) || id.Contains(':', StringComparison.Ordinal))
@@ -265,22 +267,29 @@ internal sealed class SpdxParser
         return id;
     }
 
-    /// <summary>LicenseRef-x (or DocumentRef-d:LicenseRef-x): any idstring, kept as written.</summary>
-    private static bool IsReference(string id, string prefix)
+    /// <summary>
+    /// LicenseRef-x (or DocumentRef-d:LicenseRef-x) with any idstring, its prefixes spelt canonically (identifiers
+    /// match in any case); null when <paramref name="id"/> is not such a reference.
+    /// </summary>
+    private static string? Reference(string id, string prefix)
     {
+        string document = string.Empty;
         string local = id;
         int colon = id.IndexOf(':', StringComparison.Ordinal);
         if (colon >= 0)
         {
-            if (!id.StartsWith(DocumentRefPrefix, StringComparison.Ordinal) || colon == DocumentRefPrefix.Length)
+            if (!id.StartsWith(DocumentRefPrefix, StringComparison.OrdinalIgnoreCase) || colon == DocumentRefPrefix.Length)
             {
-                return false;
+                return null;
             }
 
+            document = DocumentRefPrefix + id[DocumentRefPrefix.Length..(colon + 1)];
             local = id[(colon + 1)..];
         }
 
-        return local.StartsWith(prefix, StringComparison.Ordinal) && local.Length > prefix.Length && !local.Contains(':', StringComparison.Ordinal);
+        return local.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && local.Length > prefix.Length && !local.Contains(':', StringComparison.Ordinal)
+            ? document + prefix + local[prefix.Length..]
+            : null;
     }
 
     private static SpdxSyntaxException Error(Token token, string message)

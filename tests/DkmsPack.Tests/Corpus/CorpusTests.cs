@@ -166,6 +166,28 @@ public sealed class CorpusTests : IDisposable
         Assert.Equal(s_kernelTags.Select(t => t.Normalised), judged.Select(j => j.RpmLicense));
     }
 
+    [Fact]
+    public void IntricateLicenseOptions_WriteCopyrightFilesLintianAccepts()
+    {
+        string[] licenses =
+        [
+            "(MIT AND (ISC OR Zlib)) OR GPL-2.0-only",
+            "LicenseRef-Vendor-Terms OR GPL-2.0-or-later",
+            "GPL-3.0-or-later WITH Font-exception-2.0",
+            "AGPL-3.0-only AND Apache-2.0 AND MPL-2.0 AND CC0-1.0",
+            "LGPL-3.0-or-later OR GPL-3.0-only OR LGPL-2.0-or-later",
+            "EPL-2.0 OR GPL-2.0-only WITH Classpath-exception-2.0",
+            "GPL-2.0-only WITH AdditionRef-Vendor-Note OR BSD-4-Clause",
+            "(GPL-2.0-only OR MIT) AND (LGPL-2.1-only OR BSD-2-Clause) AND Unlicense",
+        ];
+        string tree = GeneratedTree("corpus-options", spdxTag: null, "MODULE_LICENSE(\"GPL\");\n", padding: 0);
+
+        List<Judged> judged = Judge([.. licenses.Select((license, i) => Build(tree, $"corpus-options-{i}", license))]);
+
+        Assert.Equal(licenses, judged.Select(j => j.RpmLicense));
+        Assert.Equal("Expat or GPL-2, and ISC or Zlib or GPL-2", judged[0].FilesField("License"));
+    }
+
     [Theory]
     [InlineData("Proprietary", "names no licence terms that a package could state")]
     [InlineData("GPL v2 only", "is not one the kernel knows")]
