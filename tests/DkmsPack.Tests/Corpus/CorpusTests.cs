@@ -156,14 +156,18 @@ public sealed class CorpusTests : IDisposable
     public void EveryKernelSpdxTag_PackagesCleanly()
     {
         var candidates = new List<Candidate>();
+        var licenses = new List<string>();
         for (int i = 0; i < s_kernelTags.Length; i++)
         {
             string tree = GeneratedTree($"corpus-spdx-{i}", s_kernelTags[i].Tag, "MODULE_LICENSE(\"GPL\");\n", padding: 0);
-            candidates.Add(Build(tree, $"corpus-spdx-{i}"));
+            Candidate candidate = Build(tree, $"corpus-spdx-{i}");
+            licenses.Add(RealTool.RunChecked("rpm", "-qp", "--qf", "%{LICENSE}", candidate.Rpm));
+            candidates.Add(candidate);
         }
 
-        IReadOnlyList<Judged> judged = Judge(candidates);
-        Assert.Equal(s_kernelTags.Select(t => t.Normalised), judged.Select(j => j.RpmLicense));
+        Assert.Equal(s_kernelTags.Select(t => t.Normalised), licenses);
+        // Tags that normalise alike (GPL-2.0, GPL-2.0-only) give the same packages but for their names: lint one of each.
+        Judge([.. candidates.Where((_, i) => licenses.IndexOf(licenses[i]) == i)]);
     }
 
     [Fact]

@@ -20,14 +20,23 @@ internal static partial class PackageJudges
     /// <summary>rpmlint warnings every dkmspack .rpm gets (no-url-tag: without --homepage; invalid-license-exception: with a WITH exception); the README says why.</summary>
     public static readonly string[] DocumentedRpmlintWarnings = ["no-documentation", "invalid-license", "invalid-license-exception", "devel-file-in-non-devel-package", "no-url-tag"];
 
+    /// <summary>Packages per lintian run: a run must end within RealTool's minute, also on a loaded machine.</summary>
+    private const int BatchSize = 6;
+
     /// <summary>lintian on binary packages, as the example tests run it: every E: and W: finding.</summary>
     public static IReadOnlyList<LintFinding> LintianBinary(IReadOnlyCollection<string> debs)
     {
         string lintian = RealTool.Require("lintian");
-        var result = RealTool.Run(lintian, ["--no-cfg", "--fail-on", "error,warning", .. debs]);
-        Assert.True(result.ExitCode is 0 or 2, $"lintian exited {result.ExitCode}: {result.StdErr}");
-        Assert.DoesNotContain("No packages selected", result.StdOut + result.StdErr, StringComparison.Ordinal);
-        return Lintian(result.StdOut);
+        var findings = new List<LintFinding>();
+        foreach (string[] batch in debs.Chunk(BatchSize))
+        {
+            var result = RealTool.Run(lintian, ["--no-cfg", "--fail-on", "error,warning", .. batch]);
+            Assert.True(result.ExitCode is 0 or 2, $"lintian exited {result.ExitCode}: {result.StdErr}");
+            Assert.DoesNotContain("No packages selected", result.StdOut + result.StdErr, StringComparison.Ordinal);
+            findings.AddRange(Lintian(result.StdOut));
+        }
+
+        return findings;
     }
 
     /// <summary>
@@ -39,8 +48,11 @@ internal static partial class PackageJudges
     {
         string lintian = RealTool.Require("lintian");
         string dpkgSource = RealTool.Require("dpkg-source");
+        // A copyright file lintian must fault goes into every run: clean output then means "checked", not "skipped".
+        const string canary = "dep5-canary";
+        string canaryDsc = string.Empty;
         var dscs = new List<string>();
-        foreach ((string name, string copyright) in copyrights)
+        foreach ((string name, string copyright) in copyrights.Append(new(canary, "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nCopyright: 2026 Corpus Test\nLicense: GPL-2\n")))
         {
             string tree = Path.Combine(workDirectory, $"{name}-1.0");
             Directory.CreateDirectory(Path.Combine(tree, "debian", "source"));
@@ -52,12 +64,28 @@ internal static partial class PackageJudges
             File.SetUnixFileMode(Path.Combine(tree, "debian", "rules"), (UnixFileMode)0b111_101_101);
             File.WriteAllText(Path.Combine(tree, "module.c"), "/* Copyright (C) 2026 Corpus Test */\n");
             RealTool.RunChecked(new RealToolOptions(WorkingDirectory: workDirectory), dpkgSource, "-b", $"{name}-1.0");
-            dscs.Add(Path.Combine(workDirectory, $"{name}_1.0.dsc"));
+            string dsc = Path.Combine(workDirectory, $"{name}_1.0.dsc");
+            if (name == canary)
+            {
+                canaryDsc = dsc;
+            }
+            else
+            {
+                dscs.Add(dsc);
+            }
         }
 
-        var result = RealTool.Run(lintian, ["--no-cfg", "-I", .. dscs]);
-        Assert.True(result.ExitCode is 0 or 2, $"lintian exited {result.ExitCode}: {result.StdErr}");
-        return [.. Lintian(result.StdOut).Where(f => CopyrightTag().IsMatch(f.Tag))];
+        var findings = new List<LintFinding>();
+        foreach (string[] batch in dscs.Chunk(BatchSize))
+        {
+            var result = RealTool.Run(lintian, ["--no-cfg", "-I", .. batch, canaryDsc]);
+            Assert.True(result.ExitCode is 0 or 2, $"lintian exited {result.ExitCode}: {result.StdErr}");
+            List<LintFinding> found = Lintian(result.StdOut);
+            Assert.Contains(found, f => f.Package == canary && f.Tag == "missing-license-paragraph-in-dep5-copyright");
+            findings.AddRange(found.Where(f => f.Package != canary && CopyrightTag().IsMatch(f.Tag)));
+        }
+
+        return findings;
     }
 
     /// <summary>rpmlint over a batch: every E: and W: finding, attributed by package name.</summary>
