@@ -1,6 +1,7 @@
 using System.Globalization;
 using DkmsPack.Diagnostics;
 using DkmsPack.Dkms;
+using DkmsPack.Licensing;
 using DkmsPack.Model;
 using DkmsPack.Project;
 using DkmsPack.Source;
@@ -59,12 +60,13 @@ public static class SpecBuilder
         List<PackageEntry> entries = SourceTree.Scan(root, installDirectory, clamp, buildTime, isExcluded, new Dictionary<string, IEntryContent>());
         ProjectResolver.PruneEmptied(entries, project, installDirectory);
         ShipConfContent(entries, $"{installDirectory}/{DkmsConfName}", confFile.Encode(conf.PackagedText));
-        SourceMetadata.Findings found = SourceMetadata.Read(entries);
+        SourceMetadata.Findings found = SourceMetadata.Read(entries, installDirectory, request.SourceDirectory);
 
-        string license = request.License ?? found.License
-            ?? throw DkmsPackException.Input(request.SourceDirectory, "cannot tell the module's licence (no SPDX-License-Identifier tag or MODULE_LICENSE in the sources)", $"pass {OptionRef.To("license")} with an SPDX expression such as GPL-2.0-only");
         var warnings = new List<Diagnostic>(conf.Warnings);
         warnings.AddRange(LegacyDkmsPackaging.Findings(root, request.SourceDirectory, conf, request.NamedModule));
+        warnings.AddRange(request.License is null ? found.LicenseWarnings : []);
+        string license = request.License is { } givenLicense ? LicenseOption.Normalise(givenLicense, warnings) : found.License?.ToString()
+            ?? throw new DkmsPackException([.. warnings, Diagnostic.Error(request.SourceDirectory, 0, "cannot tell the module's licence (no usable SPDX-License-Identifier tag or MODULE_LICENSE in the sources)", $"pass {OptionRef.To("license")} with an SPDX expression such as GPL-2.0-only")], ExitCode.InvalidInput);
         string maintainer = request.Maintainer ?? DefaultMaintainer(request.Environment) ?? PlaceholderMaintainer;
         if (ReferenceEquals(maintainer, PlaceholderMaintainer))
         {
@@ -83,8 +85,8 @@ public static class SpecBuilder
             Maintainer = SingleLine(maintainer, "maintainer"),
             Summary = Synopsis(request.Summary ?? $"DKMS source of the {conf.PackageName} kernel module"),
             Description = request.Description is { } description ? Paragraphs(description) : DefaultDescription(conf.PackageName, modules),
-            License = SingleLine(license, "license"),
-            Copyright = SingleLine(request.Copyright ?? (found.CopyrightHolders.Count > 0 ? string.Join("; ", found.CopyrightHolders) : maintainer), "copyright"),
+            License = license,
+            Copyright = request.Copyright is { } givenCopyright ? SingleLine(givenCopyright, "copyright") : found.CopyrightField(maintainer, buildTime),
             Homepage = request.Homepage is null ? null : Url(request.Homepage),
             UsesBuildExclusiveConfig = conf.UsesBuildExclusiveConfig,
             AutoInstall = conf.AutoInstall,

@@ -69,7 +69,7 @@ public static class ProjectInit
 
         string installDirectory = $"usr/src/{conf.PackageName}-{conf.PackageVersion}";
         List<PackageEntry> entries = SourceTree.Scan(root, installDirectory, null, 0, ExclusionRules.ForTree(root, Path.Combine(root, ".dkmspack-init")), new Dictionary<string, IEntryContent>());
-        SourceMetadata.Findings found = SourceMetadata.Read(entries);
+        SourceMetadata.Findings found = SourceMetadata.Read(entries, installDirectory, root);
         string package = DebianNamesFor(conf.PackageName);
         string version = versionIsPlaceholder ? "1.0" : conf.PackageVersion;
         string versionNote = versionIsPlaceholder
@@ -88,7 +88,7 @@ public static class ProjectInit
             # maintainer = "Jane Doe <jane@example.org>"
             # summary = "DKMS source of the {conf.PackageName} kernel module"
             # description = "A longer description.\n\nParagraphs are separated by blank lines."
-            # license = {Toml(found.License ?? "GPL-2.0-only")}        # {(found.License is null ? "no SPDX tag or MODULE_LICENSE found: set it" : "derived from the sources")}
+            # license = {Toml(found.License?.ToString() ?? "GPL-2.0-only")}        # {(found.License is null ? "no SPDX tag or MODULE_LICENSE found: set it" : "derived from the sources")}
             # copyright = {Toml(found.CopyrightHolders.Count > 0 ? string.Join("; ", found.CopyrightHolders) : "2026 Jane Doe <jane@example.org>")}    # {(found.CopyrightHolders.Count > 0 ? "derived from the sources' Copyright lines" : "no Copyright line found")}
             # homepage = "https://example.org/{conf.PackageName}"
             # compression = "gzip"                # gzip, zstd or none

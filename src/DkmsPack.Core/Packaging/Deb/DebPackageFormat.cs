@@ -5,6 +5,7 @@ using DkmsPack.Archives.Tar;
 using DkmsPack.Compression;
 using DkmsPack.Diagnostics;
 using DkmsPack.IO;
+using DkmsPack.Licensing;
 using DkmsPack.Model;
 using DkmsPack.Rendering;
 using Scriban.Runtime;
@@ -65,8 +66,7 @@ public sealed class DebPackageFormat : IPackageFormat
     {
         ScriptObject model = TemplateModel.Create(spec, identity);
         ScriptObject package = TemplateModel.Package(model);
-        package["debian_license"] = DebianLicense.ShortName(spec.License);
-        package["license_text"] = DebianLicense.Text(spec.License);
+        AddDebianLicense(package, spec);
 
         IReadOnlyList<PackageEntry> entries = DataEntries(spec, context.Templates, model, identity.Name);
         string suffix = Compressor.FileSuffix(spec.Compression);
@@ -120,6 +120,27 @@ public sealed class DebPackageFormat : IPackageFormat
         }
 
         return fields;
+    }
+
+    /// <summary>
+    /// The Files paragraph's License line and one stand-alone paragraph per licence (copyright-format 1.0), as
+    /// <c>package.debian_license</c> and <c>package.debian_licenses</c> (each with <c>name</c> and <c>text</c>).
+    /// </summary>
+    private static void AddDebianLicense(ScriptObject package, PackageSpec spec)
+    {
+        if (!SpdxExpression.TryParse(spec.License, out SpdxExpression? license, out string? error))
+        {
+            throw DkmsPackException.Input(null, $"the licence \"{spec.License}\" {error}", $"pass {OptionRef.To("license")} with an SPDX expression such as GPL-2.0-only");
+        }
+
+        package["debian_license"] = DebianLicense.ShortNames(license!);
+        var paragraphs = new ScriptArray();
+        foreach (DebianLicense.Paragraph paragraph in DebianLicense.Paragraphs(license!, "/" + spec.SourceDirectory))
+        {
+            paragraphs.Add(new ScriptObject { ["name"] = paragraph.Name, ["text"] = paragraph.Text });
+        }
+
+        package["debian_licenses"] = paragraphs;
     }
 
     /// <summary>

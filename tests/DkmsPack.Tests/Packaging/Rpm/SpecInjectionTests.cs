@@ -16,7 +16,6 @@ public sealed class SpecInjectionTests : IDisposable
 
     [Theory]
     [InlineData("--summary")]
-    [InlineData("--license")]
     [InlineData("--homepage")]
     [InlineData("--maintainer")]
     [InlineData("--description")]
@@ -36,6 +35,22 @@ public sealed class SpecInjectionTests : IDisposable
         ExpandAndBuild(spec, tree);
 
         Assert.False(File.Exists(marker), $"{option} ran a command through the spec");
+    }
+
+    /// <summary>A licence is an SPDX expression: '%', '$', '{' and spaces outside operators never reach the spec.</summary>
+    [Fact]
+    public void AHostileLicense_IsRefusedAsNoSpdxExpression_BeforeAnythingIsWritten()
+    {
+        string marker = _temp.Combine("pwned-license");
+        string tree = _temp.CopyTree(Repo.Example("apple-gmux-0.1"), "tree");
+        string output = _temp.Combine("out-license");
+
+        var result = DkmsPackProcess.Run(["mkrpm", tree, "-o", output, "--spec", "--maintainer", "T <t@example.org>", "--license", $"MIT %(touch {marker}) $(touch {marker})"]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"dkmspack: error: --license \"MIT %(touch {marker}) $(touch {marker})\" has '%' at column 5", result.StdErr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any());
+        Assert.False(File.Exists(marker));
     }
 
     [Fact]
