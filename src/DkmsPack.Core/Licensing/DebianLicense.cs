@@ -1,5 +1,6 @@
 using System.Globalization;
 using DkmsPack.Diagnostics;
+using DkmsPack.Rendering;
 
 namespace DkmsPack.Licensing;
 
@@ -105,32 +106,32 @@ public static class DebianLicense
 
     private static string Text(SpdxLicense license, string sourceDirectory)
     {
-        var lines = new List<string>();
+        var paragraphs = new List<string>();
         string family = Base(license, out Known? known);
         if (known?.CommonLicense is { } common)
         {
-            lines.Add(OrLater(license)
-                ? $"The module may be used under {known.Name}, or (at your option) any later version."
-                : $"The module may be used under {known.Name}.");
-            lines.Add($"On Debian systems, the complete text of {known.Name} is in {CommonLicenses}/{common}.");
+            paragraphs.Add((OrLater(license)
+                    ? $"The module may be used under {known.Name}, or (at your option) any later version."
+                    : $"The module may be used under {known.Name}.")
+                + $" On Debian systems, the complete text of {known.Name} is in {CommonLicenses}/{common}.");
         }
         else
         {
             // Not "The terms of <id>…": lintian matches licence names inside License texts (a GPL-like LicenseRef
             // would read as a GPL text that fails to point at common-licenses).
             string what = known is not null ? known.Name : "this licence";
-            lines.Add($"Debian does not ship the text of {what} in {CommonLicenses}; its terms are in the module's source files, installed in {sourceDirectory}/{(IsReference(family) ? "." : $", and at {SpdxUrl(family)}.")}");
+            string where = IsReference(family) ? "." : $", and at {SpdxUrl(family)}.";
+            paragraphs.Add($"Debian does not ship the text of {what} in {CommonLicenses}; its terms are in the module's source files, installed in {sourceDirectory}/{where}");
         }
 
         if (license.Exception is { } exception)
         {
-            lines.Add(".");
-            lines.Add(IsReference(exception)
+            paragraphs.Add(IsReference(exception)
                 ? $"The module's source files state the additional permission ({exception}) that applies."
                 : $"The {exception} exception applies in addition; its text is in the module's source files and at {SpdxUrl(exception)}.");
         }
 
-        return string.Join('\n', lines.Select(l => " " + l));
+        return TemplateFunctions.Deb822Continuation(string.Join("\n\n", paragraphs));
     }
 
     private static string SpdxUrl(string id) => $"https://spdx.org/licenses/{id}.html";

@@ -44,16 +44,15 @@ public static class TemplateFunctions
     /// A deb822 Description value: the synopsis, then the long text with every line indented by one space
     /// and blank lines written as " ." (deb-control(5)); long lines are wrapped at 79 columns (lintian).
     /// </summary>
-    public static string DebianDescription(string synopsis, string description)
-    {
-        var text = new StringBuilder(synopsis.Trim());
-        foreach (string line in Wrap(description, 78).Split('\n'))
-        {
-            text.Append('\n').Append(line.Length == 0 ? " ." : " " + line);
-        }
+    public static string DebianDescription(string synopsis, string description) =>
+        synopsis.Trim() + "\n" + Deb822Continuation(description);
 
-        return text.ToString();
-    }
+    /// <summary>
+    /// Paragraphs as the continuation lines of a deb822 field (deb-control(5), copyright-format 1.0 "Formatted
+    /// text"): wrapped at 79 columns, each line indented by one space, blank lines written as " .".
+    /// </summary>
+    public static string Deb822Continuation(string text) =>
+        string.Join('\n', Wrap(text, 78).Split('\n').Select(line => line.Length == 0 ? " ." : " " + line));
 
     /// <summary>Wraps paragraphs at <paramref name="width"/> columns, keeping blank lines between paragraphs.</summary>
     public static string Wrap(string text, int width)

@@ -183,16 +183,50 @@ public static partial class SourceMetadata
         long length = entry.Content.Length;
         byte[] head = new byte[length <= WholeFileBytes ? (int)length : EdgeBytes];
         int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        var excerpts = new List<Excerpt> { new(Decode(head.AsSpan(0, read)), IsHead: true, Lines: true) };
-        if (length > WholeFileBytes && stream.CanSeek)
+        bool cut = length > WholeFileBytes;
+        var excerpts = new List<Excerpt> { new(Decode(WholeCharacters(head.AsSpan(0, read), cutAtStart: false, cutAtEnd: cut)), IsHead: true, Lines: true) };
+        if (cut && stream.CanSeek)
         {
             stream.Seek(-EdgeBytes, SeekOrigin.End);
             byte[] tail = new byte[EdgeBytes];
             int tailRead = stream.ReadAtLeast(tail, tail.Length, throwOnEndOfStream: false);
-            excerpts.Add(new Excerpt(Decode(tail.AsSpan(0, tailRead)), IsHead: false, Lines: false));
+            excerpts.Add(new Excerpt(Decode(WholeCharacters(tail.AsSpan(0, tailRead), cutAtStart: true, cutAtEnd: false)), IsHead: false, Lines: false));
         }
 
         return excerpts;
+    }
+
+    /// <summary>Drops the bytes of a UTF-8 character that a cut through the file split, so the excerpt still decodes as UTF-8.</summary>
+    private static ReadOnlySpan<byte> WholeCharacters(ReadOnlySpan<byte> bytes, bool cutAtStart, bool cutAtEnd)
+    {
+        const int maxSequence = 4;
+        static bool IsContinuation(byte b) => (b & 0xC0) == 0x80;
+        if (cutAtStart)
+        {
+            int skip = 0;
+            while (skip < maxSequence - 1 && skip < bytes.Length && IsContinuation(bytes[skip]))
+            {
+                skip++;
+            }
+
+            bytes = bytes[skip..];
+        }
+
+        if (cutAtEnd)
+        {
+            // Find the last lead byte among the final few; drop its sequence if the bytes after it are too few.
+            for (int back = 1; back <= Math.Min(maxSequence, bytes.Length); back++)
+            {
+                byte b = bytes[^back];
+                if (!IsContinuation(b))
+                {
+                    int needed = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+                    return needed > back ? bytes[..^back] : bytes;
+                }
+            }
+        }
+
+        return bytes;
     }
 
     /// <summary>UTF-8, else Latin-1 (older sources spell names such as "Jörg" in ISO 8859-1).</summary>

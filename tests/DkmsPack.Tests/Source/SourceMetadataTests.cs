@@ -47,6 +47,25 @@ public sealed class SourceMetadataTests : ModuleTreeTest
     }
 
     [Fact]
+    public void LargeFile_IsReadAtItsTail_WithAUtf8CharacterCutByTheTailsStart()
+    {
+        // The tail read is the last 8 KiB; "€" (3 bytes) starts one byte before it, so the tail opens mid-character.
+        string ending = "\n// Copyright (C) 2020 Jörg Example\nMODULE_LICENSE(\"Dual MIT/GPL\");\n";
+        string suffix = new string('/', 8190 - Encoding.UTF8.GetByteCount(ending)) + ending;
+        string head = "/* a large generated table */\n" + string.Concat(Enumerable.Repeat("static const int big_table_entry = 1;\n", 2000));
+        string large = Path.Combine(Tree, "large.c");
+        File.WriteAllText(large, head + "/€" + suffix);
+        Assert.True(new FileInfo(large).Length > 64 * 1024);
+        DropMakefileTag();
+        File.WriteAllText(Source, File.ReadAllText(Source).Replace("// SPDX-License-Identifier: GPL-2.0-only\n", string.Empty, StringComparison.Ordinal).Replace("MODULE_LICENSE(\"GPL\");", string.Empty, StringComparison.Ordinal));
+
+        var result = Build();
+
+        Assert.Contains("2020 Jörg Example", result.Spec.Copyright, StringComparison.Ordinal);
+        Assert.Equal("GPL-2.0-only OR MIT", result.Spec.License);
+    }
+
+    [Fact]
     public void NoHolderFound_FallsBackToTheMaintainer_WithTheBuildYear()
     {
         File.WriteAllText(Source, File.ReadAllText(Source).Replace(" * Copyright (C) 2026 dkmspack contributors\n", string.Empty, StringComparison.Ordinal));
