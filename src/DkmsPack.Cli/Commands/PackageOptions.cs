@@ -197,7 +197,7 @@ internal sealed class PackageOptions
         BuildRequest request = CommandLineRequest(parse, source);
         ProjectFile? project = ProjectFileReader.Find(request.SourceDirectory, parse.GetValue(Config));
         HashSet<string> given = [.. ((Option[])[Output, Revision, Compression]).Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name.TrimStart('-'))];
-        return ProjectRequest.Apply(request, project, given);
+        return ProjectRequest.Apply(request, project, given) with { CompressionChosen = given.Contains("compression") || project?.Compression is not null };
     }
 
     private BuildRequest CommandLineRequest(ParseResult parse, SourceLocation.Resolved source) => new()

@@ -63,6 +63,10 @@ public sealed class PackageSpec
 
     public CompressionMethod Compression { get; init; } = CompressionMethod.Gzip;
 
+    /// <summary>True when the user chose <see cref="Compression"/> (command line or project file), false for the default:
+    /// a format with a default of its own (Arch: zstd) keeps it then.</summary>
+    public bool CompressionChosen { get; init; }
+
     /// <summary>Compression level; null means the method's default (gzip 9, zstd 3, as dpkg-deb).</summary>
     public int? CompressionLevel { get; init; }
 

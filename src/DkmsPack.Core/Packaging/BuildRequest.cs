@@ -31,6 +31,9 @@ public sealed record BuildRequest
 
     public CompressionMethod Compression { get; init; } = CompressionMethod.Gzip;
 
+    /// <summary>True when <see cref="Compression"/> was chosen by the user, not defaulted (<see cref="Model.PackageSpec.CompressionChosen"/>).</summary>
+    public bool CompressionChosen { get; init; }
+
     public int? CompressionLevel { get; init; }
 
     public string? TemplatesDirectory { get; init; }

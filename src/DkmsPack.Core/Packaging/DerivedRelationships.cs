@@ -1,6 +1,7 @@
 using DkmsPack.Diagnostics;
 using DkmsPack.Dkms;
 using DkmsPack.Model;
+using DkmsPack.Packaging.Arch;
 using DkmsPack.Packaging.Deb;
 using DkmsPack.Packaging.Rpm;
 
@@ -17,7 +18,7 @@ public static class DerivedRelationships
     /// <summary>
     /// Every package runs dkms in its scripts, and needs the DKMS release that understands what dkms.conf uses
     /// (<see cref="DkmsFeatures"/>; README "Minimum DKMS version"): Debian by the Debian column (dh_dkms's 2.1.0.0
-    /// when nothing newer is used), RPM by the upstream column (unversioned when nothing newer is used). Each module
+    /// when nothing newer is used), RPM and Arch by the upstream column (unversioned when nothing newer is used). Each module
     /// named in BUILD_DEPENDS becomes a dependency on its package, by the name dkmspack gives that module's package
     /// in each format, or by <paramref name="dependsMap"/> (module → package) when it is packaged under another name.
     /// </summary>
@@ -32,7 +33,13 @@ public static class DerivedRelationships
             : Relationship.On(RelationshipKind.Depends, DkmsPackage, neededByScripts: true);
         List<Relationship> rpm = [rpmDkms, .. BuildDepends(conf, dependsMap, RpmNames.PackageName)];
         List<Relationship> deb = [debianDkms, .. BuildDepends(conf, dependsMap, DebianNames.PackageName)];
-        return new RelationshipSet(rpm, new Dictionary<string, IReadOnlyList<Relationship>>(StringComparer.Ordinal) { ["deb"] = deb, [RpmRelationships.Format] = rpm });
+        List<Relationship> arch = [rpmDkms, .. BuildDepends(conf, dependsMap, ArchNames.PackageName)];
+        return new RelationshipSet(rpm, new Dictionary<string, IReadOnlyList<Relationship>>(StringComparer.Ordinal)
+        {
+            ["deb"] = deb,
+            [RpmRelationships.Format] = rpm,
+            [ArchPackageFormat.FormatName] = arch,
+        });
     }
 
     /// <summary>

@@ -97,6 +97,7 @@ public static class SpecBuilder
             Hooks = project.Hooks,
             BuildTime = buildTime,
             Compression = request.Compression,
+            CompressionChosen = request.CompressionChosen,
             CompressionLevel = request.CompressionLevel,
         };
         return new Result(spec, conf, warnings);
