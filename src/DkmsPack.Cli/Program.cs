@@ -23,6 +23,7 @@ internal static class Program
         PackageCommand.Create("mkrpm", "rpm", "Build an RPM package (NAME-dkms-VERSION-RELEASE.noarch.rpm) that installs the module with DKMS."),
         BuildCommand.Create(),
         VerifyCommand.Create(),
+        RepoCommand.Create(),
     };
 
     /// <summary>
