@@ -27,6 +27,7 @@ public sealed class StagedUpdate : IDisposable
 
     private readonly string _root;
     private readonly List<(string Temporary, string Final, string Relative)> _staged = [];
+    private readonly HashSet<string> _stagedPaths = new(StringComparer.Ordinal);
     private readonly FileStream _lock;
     private bool _published;
 
@@ -101,6 +102,7 @@ public sealed class StagedUpdate : IDisposable
         {
             Directory.CreateDirectory(Path.GetDirectoryName(final)!);
             _staged.Add((temporary, final, relative));
+            _stagedPaths.Add(relative);
             using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             using (var hashing = new DigestingWriteStream(file))
             {
@@ -126,16 +128,17 @@ public sealed class StagedUpdate : IDisposable
     });
 
     /// <summary>True when <paramref name="relative"/> is already staged in this run.</summary>
-    public bool IsStaged(string relative) => _staged.Exists(s => s.Relative == relative);
+    public bool IsStaged(string relative) => _stagedPaths.Contains(relative);
 
     /// <summary>Drops a staged file (a package copied only to learn its digest turned out to be in the repository already).</summary>
     public void Discard(string relative)
     {
-        int index = _staged.FindIndex(s => s.Relative == relative);
+        int index = _staged.FindLastIndex(s => s.Relative == relative);
         if (index >= 0)
         {
             File.Delete(_staged[index].Temporary);
             _staged.RemoveAt(index);
+            _stagedPaths.Remove(relative);
         }
     }
 
@@ -161,6 +164,7 @@ public sealed class StagedUpdate : IDisposable
 
         _published = true;
         _staged.Clear();
+        _stagedPaths.Clear();
     }
 
     /// <summary>Deletes a file that the published repository no longer names (after <see cref="Publish"/>).</summary>
