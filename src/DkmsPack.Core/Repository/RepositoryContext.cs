@@ -65,4 +65,20 @@ internal static class RepositoryContext
     }
 
     public static string Decimal(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Every error at once (exit 2), or nothing.</summary>
+    public static void ThrowIfAny(List<Diagnostic> errors)
+    {
+        if (errors.Count > 0)
+        {
+            throw new DkmsPackException(errors, ExitCode.InvalidInput);
+        }
+    }
+
+    /// <summary>The lower-case hex SHA-256 of a file, streamed.</summary>
+    public static string Sha256Of(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
+    }
 }

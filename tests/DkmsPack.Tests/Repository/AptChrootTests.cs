@@ -104,9 +104,20 @@ public sealed class AptChrootTests(RepositoryFixture fixture) : IClassFixture<Re
         }
     }
 
-    /// <summary>The cached Debian 12 root with dkms and the headers of its kernel, made by debootstrap when missing.</summary>
+    /// <summary>The release matrix's cached bookworm root (tests/matrix/run): the same debootstrap with dkms and headers.</summary>
+    private const string MatrixCache = "/var/cache/dkmspack-matrix/bookworm";
+
+    /// <summary>
+    /// A cached Debian 12 root with dkms and the headers of its kernel: the release matrix's when it has made one
+    /// (only read: it is the overlay's lower layer), else ours, made by debootstrap when missing.
+    /// </summary>
     private static string PrepareCachedRoot()
     {
+        if (File.Exists(Path.Combine(MatrixCache, "complete")))
+        {
+            return Path.Combine(MatrixCache, "root");
+        }
+
         string root = Path.Combine(CacheDirectory, "root");
         string complete = Path.Combine(CacheDirectory, "complete");
         if (File.Exists(complete))

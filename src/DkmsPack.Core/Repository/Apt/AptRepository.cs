@@ -87,9 +87,9 @@ public static class AptRepository
             }
         }
 
-        ThrowIfAny(errors);
+        RepositoryContext.ThrowIfAny(errors);
         List<string> architectures = Architectures(givenArchitectures, oldArchitectures, controls.Select(c => c.Control["Architecture"]!), errors);
-        ThrowIfAny(errors);
+        RepositoryContext.ThrowIfAny(errors);
 
         var added = new List<string>();
         var unchanged = new List<string>();
@@ -100,7 +100,7 @@ public static class AptRepository
             {
                 // The same package given twice in one run: the first copy decides; other bytes are a conflict.
                 AptPackage first = packages.Values.First(p => p.FileName == poolPath);
-                if (!string.Equals(Sha256Of(file), first.Sha256, StringComparison.Ordinal))
+                if (!string.Equals(RepositoryContext.Sha256Of(file), first.Sha256, StringComparison.Ordinal))
                 {
                     errors.Add(Conflict(file, first, "another file given in this run"));
                 }
@@ -134,7 +134,7 @@ public static class AptRepository
             else if (File.Exists(update.PathOf(poolPath)))
             {
                 // Another suite's package of the same file name: the same bytes are shared, other bytes would break that suite.
-                if (string.Equals(Sha256Of(update.PathOf(poolPath)), digest.Sha256, StringComparison.Ordinal))
+                if (string.Equals(RepositoryContext.Sha256Of(update.PathOf(poolPath)), digest.Sha256, StringComparison.Ordinal))
                 {
                     update.Discard(poolPath);
                 }
@@ -150,7 +150,7 @@ public static class AptRepository
             added.Add(poolPath);
         }
 
-        ThrowIfAny(errors);
+        RepositoryContext.ThrowIfAny(errors);
         List<AptPackage> pruned = request.Keep is { } keep ? Prune(packages, keep) : [];
         string name = RepositoryContext.Name(request, packages.Values.Select(p => p.Name));
         string url = RepositoryContext.Url(request, update.Root);
@@ -320,13 +320,6 @@ public static class AptRepository
     private static Diagnostic Conflict(string file, AptPackage existing, string where) =>
         Diagnostic.Error(file, 0, $"{existing.Name} {existing.Version} ({existing.Architecture}) is already in {where} with other bytes", $"give it a new version (or revision), or pass {OptionRef.To("replace")} to replace it");
 
-    private static void ThrowIfAny(List<Diagnostic> errors)
-    {
-        if (errors.Count > 0)
-        {
-            throw new DkmsPackException(errors, ExitCode.InvalidInput);
-        }
-    }
 
     private static Deb822Paragraph? ReadRelease(StagedUpdate update, string suiteDirectory)
     {
@@ -478,11 +471,5 @@ public static class AptRepository
         }
 
         return files;
-    }
-
-    private static string Sha256Of(string path)
-    {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        return Convert.ToHexStringLower(SHA256.HashData(file));
     }
 }

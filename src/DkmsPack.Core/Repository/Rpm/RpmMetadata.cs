@@ -62,7 +62,7 @@ public static partial class RpmMetadata
         RpmHeaderReader h = package.Header;
         string name = Text(h, RpmTag.Name);
         string arch = h.Contains(RpmTag.SourcePackage) ? "src" : Text(h, RpmTag.Arch);
-        string epoch = h.Contains(RpmTag.Epoch) ? Decimal(h.GetInt32(RpmTag.Epoch)) : "0";
+        string epoch = h.Contains(RpmTag.Epoch) ? RepositoryContext.Decimal(h.GetInt32(RpmTag.Epoch)) : "0";
         string version = Text(h, RpmTag.Version);
         string release = Text(h, RpmTag.Release);
         List<(string Path, string Type)> files = Files(h);
@@ -82,7 +82,7 @@ public static partial class RpmMetadata
             new XElement(Rpm + "group", Text(h, RpmTag.Group)),
             new XElement(Rpm + "buildhost", Text(h, RpmTag.BuildHost)),
             new XElement(Rpm + "sourcerpm", Text(h, RpmTag.SourceRpm)),
-            new XElement(Rpm + "header-range", new XAttribute("start", Decimal(package.HeaderOffset)), new XAttribute("end", Decimal(package.PayloadOffset))));
+            new XElement(Rpm + "header-range", new XAttribute("start", RepositoryContext.Decimal(package.HeaderOffset)), new XAttribute("end", RepositoryContext.Decimal(package.PayloadOffset))));
         foreach ((string element, List<Dependency> list) in (ReadOnlySpan<(string, List<Dependency>)>)
         [
             ("provides", provides),
@@ -114,8 +114,8 @@ public static partial class RpmMetadata
             new XElement(Common + "description", Text(h, RpmTag.Description)),
             new XElement(Common + "packager", Text(h, RpmTag.Packager)),
             new XElement(Common + "url", Text(h, RpmTag.Url)),
-            new XElement(Common + "time", new XAttribute("file", Decimal(fileTime)), new XAttribute("build", Decimal(h.Contains(RpmTag.BuildTime) ? h.GetInt32(RpmTag.BuildTime) : 0))),
-            new XElement(Common + "size", new XAttribute("package", Decimal(fileSize)), new XAttribute("installed", Decimal(installedSize)), new XAttribute("archive", Decimal(archiveSize))),
+            new XElement(Common + "time", new XAttribute("file", RepositoryContext.Decimal(fileTime)), new XAttribute("build", RepositoryContext.Decimal(h.Contains(RpmTag.BuildTime) ? h.GetInt32(RpmTag.BuildTime) : 0))),
+            new XElement(Common + "size", new XAttribute("package", RepositoryContext.Decimal(fileSize)), new XAttribute("installed", RepositoryContext.Decimal(installedSize)), new XAttribute("archive", RepositoryContext.Decimal(archiveSize))),
             new XElement(Common + "location", new XAttribute("href", location)),
             format);
 
@@ -306,7 +306,7 @@ public static partial class RpmMetadata
             }
         }
 
-        return entries.Select(e => new XElement(Other + "changelog", new XAttribute("author", e.Author), new XAttribute("date", Decimal(e.Date)), e.Text));
+        return entries.Select(e => new XElement(Other + "changelog", new XAttribute("author", e.Author), new XAttribute("date", RepositoryContext.Decimal(e.Date)), e.Text));
     }
 
     private static string Text(RpmHeaderReader h, RpmTag tag) => h.Contains(tag) ? Clean(h.GetString(tag)) : string.Empty;
@@ -327,8 +327,6 @@ public static partial class RpmMetadata
 
         return text.ToString();
     }
-
-    private static string Decimal(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private sealed record Dependency(string Name, uint Flags, string Version, bool Pre)
     {

@@ -67,7 +67,7 @@ public static class RpmRepository
             }
         }
 
-        ThrowIfAny(errors);
+        RepositoryContext.ThrowIfAny(errors);
         var added = new List<string>();
         var unchanged = new List<string>();
         var replacedFiles = new List<string>();
@@ -88,7 +88,7 @@ public static class RpmRepository
             if (update.IsStaged(location))
             {
                 RpmMetadataEntry first = packages.Values.First(p => p.Location == location);
-                if (!string.Equals(Sha256Of(file), first.PkgId, StringComparison.Ordinal))
+                if (!string.Equals(RepositoryContext.Sha256Of(file), first.PkgId, StringComparison.Ordinal))
                 {
                     errors.Add(Conflict(file, first, "another file given in this run"));
                 }
@@ -130,7 +130,7 @@ public static class RpmRepository
             added.Add(location);
         }
 
-        ThrowIfAny(errors);
+        RepositoryContext.ThrowIfAny(errors);
         List<RpmMetadataEntry> pruned = request.Keep is { } keep ? Prune(packages, keep) : [];
         string name = RepositoryContext.Name(request, packages.Values.Select(p => p.Name));
         string url = RepositoryContext.Url(request, update.Root);
@@ -162,9 +162,9 @@ public static class RpmRepository
                 new XElement(s_repo + "checksum", new XAttribute("type", "sha256"), checksum),
                 new XElement(s_repo + "open-checksum", new XAttribute("type", "sha256"), Convert.ToHexStringLower(SHA256.HashData(open))),
                 new XElement(s_repo + "location", new XAttribute("href", relative)),
-                new XElement(s_repo + "timestamp", Decimal(time)),
-                new XElement(s_repo + "size", Decimal(gzip.Length)),
-                new XElement(s_repo + "open-size", Decimal(open.Length))));
+                new XElement(s_repo + "timestamp", RepositoryContext.Decimal(time)),
+                new XElement(s_repo + "size", RepositoryContext.Decimal(gzip.Length)),
+                new XElement(s_repo + "open-size", RepositoryContext.Decimal(open.Length))));
         }
 
         if (key is not null)
@@ -180,7 +180,7 @@ public static class RpmRepository
         update.Stage(repoFile, Encoding.UTF8.GetBytes(RepoFile(name, url, key is not null)));
         published.Add(repoFile);
 
-        byte[] repomd = XmlBytes(new XElement(s_repo + "repomd", new XAttribute(XNamespace.Xmlns + "rpm", RpmMetadata.Rpm), new XElement(s_repo + "revision", Decimal(time)), data));
+        byte[] repomd = XmlBytes(new XElement(s_repo + "repomd", new XAttribute(XNamespace.Xmlns + "rpm", RpmMetadata.Rpm), new XElement(s_repo + "revision", RepositoryContext.Decimal(time)), data));
         if (key is not null)
         {
             // The signature goes in just before repomd.xml: dnf reads repomd.xml first, then its .asc.
@@ -361,19 +361,5 @@ public static class RpmRepository
     private static DkmsPackException Damaged(string path, string problem) =>
         new(Diagnostic.Error(path, 0, $"the repository's metadata {problem.TrimEnd('.')}", "repair or remove the repodata directory (edited by hand, or written by another tool?)"), ExitCode.InvalidInput);
 
-    private static void ThrowIfAny(List<Diagnostic> errors)
-    {
-        if (errors.Count > 0)
-        {
-            throw new DkmsPackException(errors, ExitCode.InvalidInput);
-        }
-    }
 
-    private static string Sha256Of(string path)
-    {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        return Convert.ToHexStringLower(SHA256.HashData(file));
-    }
-
-    private static string Decimal(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
