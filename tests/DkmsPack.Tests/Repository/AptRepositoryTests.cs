@@ -212,8 +212,11 @@ public sealed class AptRepositoryTests(RepositoryFixture fixture) : IClassFixtur
         Assert.Equal(ExitCode.InvalidOptions, refused.ExitCode);
     }
 
-    [Fact]
-    public void ForeignDeb_WithXzControlAndAnArchitecture_GoesOnlyIntoItsIndex()
+    [Theory]
+    [InlineData("xz")]
+    [InlineData("zstd")]
+    [InlineData("none")]
+    public void ForeignDeb_OfDpkgDeb_WithAnArchitecture_GoesOnlyIntoItsIndex(string compression)
     {
         RealTool.Require("dpkg-deb");
         using var temp = new TempDirectory();
@@ -223,8 +226,8 @@ public sealed class AptRepositoryTests(RepositoryFixture fixture) : IClassFixtur
         File.WriteAllText(Path.Combine(tree, "usr/share/doc/dkmspack-repotest-tool/README"), "test\n");
         File.WriteAllText(Path.Combine(tree, "DEBIAN/control"), "Package: dkmspack-repotest-tool\nVersion: 1:2.0~rc1-3\nArchitecture: amd64\nMaintainer: T <t@example.org>\nSource: dkmspack-repotest-src (2.0)\nDescription: a test\n long text\n .\n more\n");
         string deb = temp.Combine("tool.deb");
-        RealTool.RunChecked("dpkg-deb", "-Zxz", "--root-owner-group", "--build", tree, deb);
-        Assert.Contains("control.tar.xz", RealTool.RunChecked("ar", "t", deb), StringComparison.Ordinal);
+        RealTool.RunChecked("dpkg-deb", "-Z" + compression, "--root-owner-group", "--build", tree, deb);
+        Assert.Contains(compression switch { "xz" => "control.tar.xz", "zstd" => "control.tar.zst", _ => "control.tar\n" }, RealTool.RunChecked("ar", "t", deb), StringComparison.Ordinal);
 
         string repo = temp.Combine("apt");
         RepositoryOutcome outcome = Publish(repo, [deb, fixture.Deb("0.1")]);
@@ -236,6 +239,22 @@ public sealed class AptRepositoryTests(RepositoryFixture fixture) : IClassFixtur
         apt.AssertCleanUpdate();
         Assert.Equal(["1:2.0~rc1-3"], apt.Versions("dkmspack-repotest-tool"));
         Assert.Contains(" long text\n .\n more\n", RealTool.RunChecked("apt-cache", [.. apt.Options, "show", "dkmspack-repotest-tool"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASecondRunAtTheSameTime_IsRefusedByTheLock()
+    {
+        using var temp = new TempDirectory();
+        string repo = temp.Combine("apt");
+        Publish(repo, [fixture.Deb("0.1")]);
+        using (StagedUpdate.Lock(repo))
+        {
+            var error = Assert.Throws<DkmsPackException>(() => Publish(repo, [fixture.Deb("0.2")]));
+            Assert.Equal(ExitCode.OutputFailed, error.ExitCode);
+            Assert.Contains("is being updated by another dkmspack run", error.Diagnostics[0].Message, StringComparison.Ordinal);
+        }
+
+        Publish(repo, [fixture.Deb("0.2")]);
     }
 
     [Fact]

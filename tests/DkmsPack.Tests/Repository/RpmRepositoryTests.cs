@@ -176,6 +176,25 @@ public sealed class RpmRepositoryTests(RepositoryFixture fixture) : IClassFixtur
         }
     }
 
+    [Fact]
+    public void Cli_RepoRpm_WritesTheRepoFileWithTheUrl_AndPrintsRepomdLast()
+    {
+        using var temp = new TempDirectory();
+        string repo = temp.Combine("rpm");
+        DkmsPackProcess.Result result = DkmsPackProcess.Run(
+            ["repo", "rpm", repo, fixture.Rpm("0.1"), "--signing-key", fixture.SecretKeyFile, "--name", "example", "--url", "https://example.org/rpm/"],
+            new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = RepositoryFixture.Epoch });
+
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        Assert.Equal(string.Empty, result.StdErr);
+        Assert.Equal(Path.Combine(repo, "repodata/repomd.xml"), result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        Assert.Equal("[example]\nname=example\nbaseurl=https://example.org/rpm\nenabled=1\ngpgcheck=1\nrepo_gpgcheck=1\ngpgkey=https://example.org/rpm/example.asc\n", File.ReadAllText(Path.Combine(repo, "example.repo")));
+
+        DkmsPackProcess.Result notRpm = DkmsPackProcess.Run(["repo", "rpm", repo, fixture.Deb("0.1"), "--signing-key", fixture.SecretKeyFile]);
+        Assert.Equal(ExitCode.InvalidInput, notRpm.ExitCode);
+        Assert.StartsWith(fixture.Deb("0.1") + ": error: is not a usable .rpm", notRpm.StdErr, StringComparison.Ordinal);
+    }
+
     internal RepositoryOutcome Publish(string repo, string[] packages, int? keep = null, bool replace = false, string? url = null) =>
         RpmRepository.Publish(
             new RpmRepositoryRequest { RepositoryDirectory = repo, Packages = packages, Keep = keep, Replace = replace, Url = url, Signing = fixture.Signing(), SourceDateEpoch = RepositoryFixture.Epoch },
