@@ -25,6 +25,7 @@ internal static class Program
         CheckCommand.Create(),
         InitCommand.Create(),
         VerifyCommand.Create(),
+        RepoCommand.Create(),
     };
 
     /// <summary>
