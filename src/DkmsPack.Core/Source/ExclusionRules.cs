@@ -77,7 +77,7 @@ public static class ExclusionRules
     private static bool IsOurOutput(string relative) =>
         !relative.Contains('/', StringComparison.Ordinal)
         && (relative.EndsWith(".deb", StringComparison.Ordinal) || relative.EndsWith(".rpm", StringComparison.Ordinal)
-            || relative.EndsWith(".spec", StringComparison.Ordinal) || relative == "SHA256SUMS");
+            || relative.EndsWith(".spec", StringComparison.Ordinal) || relative.Contains(".pkg.tar", StringComparison.Ordinal) || relative == "SHA256SUMS");
 
     /// <summary>True when <paramref name="relativePath"/> (with '/' separators) should not be packaged.</summary>
     public static bool IsExcludedByDefault(string relativePath)
