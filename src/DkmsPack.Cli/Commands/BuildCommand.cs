@@ -15,8 +15,8 @@ internal static class BuildCommand
         var options = new PackageOptions();
         var formats = new Option<string[]>("--formats", "-f")
         {
-            Description = "Formats to build, comma separated. Default: all (" + string.Join(",", PackageFormats.All().Select(w => w.Name)) + ").",
-            HelpName = "deb,rpm",
+            Description = "Formats to build, comma separated (" + string.Join(",", PackageFormats.All().Select(w => w.Name)) + "). Default: " + string.Join(",", PackageFormats.Default().Select(w => w.Name)) + ".",
+            HelpName = "deb,rpm,arch",
             AllowMultipleArgumentsPerToken = true,
             CustomParser = result => [.. result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
         };
@@ -39,7 +39,7 @@ internal static class BuildCommand
                     BuildRequest request = options.ToRequest(parse) with { WriteChecksums = true };
                     string[] chosen = parse.GetValue(formats) is { Length: > 0 } given ? given
                         : request.Project?.Formats is { Count: > 0 } project ? [.. project]
-                        : [.. PackageFormats.All().Select(w => w.Name)];
+                        : [.. PackageFormats.Default().Select(w => w.Name)];
 
                     // With --json, stdout carries the manifest only: human lines move to stderr.
                     var human = asJson ? console with { Out = console.Error } : console;

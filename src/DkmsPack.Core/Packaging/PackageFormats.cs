@@ -10,6 +10,12 @@ public static class PackageFormats
 {
     public static IReadOnlyList<IPackageFormat> All() => [new DebPackageFormat(), new RpmPackageFormat(), new ArchPackageFormat()];
 
+    /// <summary>
+    /// What <c>build</c> writes without --formats: the formats that --sign signs and verify checks. Arch packages are
+    /// asked for by name until they are signed (a detached .sig) and verified too.
+    /// </summary>
+    public static IReadOnlyList<IPackageFormat> Default() => [.. All().Where(format => format is not ArchPackageFormat)];
+
     /// <summary>Finds formats by name ("deb", "rpm"), in the order given, each once.</summary>
     public static IReadOnlyList<IPackageFormat> Select(IEnumerable<string> names)
     {

@@ -26,41 +26,13 @@ public sealed class InterruptedUpdateTests(RepositoryFixture fixture) : IClassFi
         apt.Publish(baseline, [fixture.Deb("0.1")]);
 
         // The write points of a run that adds 0.2 and prunes 0.1 (--keep 1): staging, renames, deletions.
-        var points = new List<string>();
-        string counted = temp.Combine("counted");
-        CopyTree(baseline, counted);
-        StagedUpdate.WritePointHook = points.Add;
-        try
-        {
-            apt.Publish(counted, [fixture.Deb("0.2")], keep: 1);
-        }
-        finally
-        {
-            StagedUpdate.WritePointHook = null;
-        }
+        List<string> points = WritePoints(baseline, temp.Combine("counted"), repo => apt.Publish(repo, [fixture.Deb("0.2")], keep: 1));
 
         Assert.True(points.Count > 20, string.Join(", ", points));
         Assert.Contains("dists/stable/InRelease", points);
         for (int stopAt = 0; stopAt < points.Count; stopAt++)
         {
-            string repo = temp.Combine("stopped-" + stopAt);
-            CopyTree(baseline, repo);
-            int seen = 0;
-            StagedUpdate.WritePointHook = _ =>
-            {
-                if (seen++ == stopAt)
-                {
-                    throw new Stop();
-                }
-            };
-            try
-            {
-                Assert.Throws<Stop>(() => apt.Publish(repo, [fixture.Deb("0.2")], keep: 1));
-            }
-            finally
-            {
-                StagedUpdate.WritePointHook = null;
-            }
+            string repo = StoppedAt(stopAt, baseline, temp.Combine("stopped-" + stopAt), stopped => apt.Publish(stopped, [fixture.Deb("0.2")], keep: 1));
 
             using var client = new HostApt();
             client.AddSource(Path.Combine(repo, RepositoryFixture.ModuleName + ".sources"), Path.Combine(repo, RepositoryFixture.ModuleName + ".gpg"));
@@ -92,41 +64,13 @@ public sealed class InterruptedUpdateTests(RepositoryFixture fixture) : IClassFi
         rpm.Publish(baseline, [fixture.Rpm("0.1")]);
         string baseRepository = rpm.BaseRepository(temp);
 
-        var points = new List<string>();
-        string counted = temp.Combine("counted");
-        CopyTree(baseline, counted);
-        StagedUpdate.WritePointHook = points.Add;
-        try
-        {
-            rpm.Publish(counted, [fixture.Rpm("0.2")], keep: 1);
-        }
-        finally
-        {
-            StagedUpdate.WritePointHook = null;
-        }
+        List<string> points = WritePoints(baseline, temp.Combine("counted"), repo => rpm.Publish(repo, [fixture.Rpm("0.2")], keep: 1));
 
         Assert.Contains("repodata/repomd.xml", points);
         int mismatched = 0;
         for (int stopAt = 0; stopAt < points.Count; stopAt++)
         {
-            string repo = temp.Combine("stopped-" + stopAt);
-            CopyTree(baseline, repo);
-            int seen = 0;
-            StagedUpdate.WritePointHook = _ =>
-            {
-                if (seen++ == stopAt)
-                {
-                    throw new Stop();
-                }
-            };
-            try
-            {
-                Assert.Throws<Stop>(() => rpm.Publish(repo, [fixture.Rpm("0.2")], keep: 1));
-            }
-            finally
-            {
-                StagedUpdate.WritePointHook = null;
-            }
+            string repo = StoppedAt(stopAt, baseline, temp.Combine("stopped-" + stopAt), stopped => rpm.Publish(stopped, [fixture.Rpm("0.2")], keep: 1));
 
             using var dnf = new HostDnf();
             dnf.AddBase(baseRepository);
@@ -149,6 +93,48 @@ public sealed class InterruptedUpdateTests(RepositoryFixture fixture) : IClassFi
         }
 
         Assert.Equal(1, mismatched);
+    }
+
+    /// <summary>The write points of one update of a copy of <paramref name="baseline"/>, in order.</summary>
+    private static List<string> WritePoints(string baseline, string copy, Action<string> update)
+    {
+        var points = new List<string>();
+        CopyTree(baseline, copy);
+        StagedUpdate.WritePointHook = points.Add;
+        try
+        {
+            update(copy);
+        }
+        finally
+        {
+            StagedUpdate.WritePointHook = null;
+        }
+
+        return points;
+    }
+
+    /// <summary>A copy of <paramref name="baseline"/> whose update was stopped at write point <paramref name="stopAt"/>.</summary>
+    private static string StoppedAt(int stopAt, string baseline, string copy, Action<string> update)
+    {
+        CopyTree(baseline, copy);
+        int seen = 0;
+        StagedUpdate.WritePointHook = _ =>
+        {
+            if (seen++ == stopAt)
+            {
+                throw new Stop();
+            }
+        };
+        try
+        {
+            Assert.Throws<Stop>(() => update(copy));
+        }
+        finally
+        {
+            StagedUpdate.WritePointHook = null;
+        }
+
+        return copy;
     }
 
     // The second time a path shows up is its rename (the first is its staging).
