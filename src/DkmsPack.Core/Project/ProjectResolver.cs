@@ -267,6 +267,14 @@ public static class ProjectResolver
                 return null;
             }
 
+            // rpmbuild expands macros in a %files line twice (%% does not protect it) and globs it: the .spec that
+            // mkrpm --spec writes could not name such a path inertly, so no package has one.
+            if (written.IndexOfAny(['%', '"', '\\', '*', '?', '[', ']']) >= 0)
+            {
+                Add(line, $"{key} \"{written}\" holds one of % \" \\ * ? [ ], which rpm's %files reads as a macro, quote or pattern", "rename it");
+                return null;
+            }
+
             string install = path[1..];
             if (install == installDirectory || install.StartsWith(installDirectory + "/", StringComparison.Ordinal) || installDirectory.StartsWith(install + "/", StringComparison.Ordinal))
             {

@@ -30,6 +30,7 @@ public sealed class ProjectFileErrorTests : IDisposable
         { "[[files]]\nsource = \"firmware/*\"\ndestination = \"/usr/lib/firmware/greeter/\"\n", 2, "source \"firmware/*\" matches no file" },
         { "[[files]]\nsource = \"greeter.conf\"\ndestination = \"etc/greeter.conf\"\n", 3, "destination \"etc/greeter.conf\" is not an absolute path" },
         { "[[files]]\nsource = \"greeter.conf\"\ndestination = \"/etc/x\"\nmode = \"0999\"\n", 4, "mode must be permission bits" },
+        { "[[files]]\nsource = \"greeter.conf\"\ndestination = \"/etc/%(touch x).conf\"\n", 3, "which rpm's %files reads as a macro" },
         { "[relationships]\ndepends = [\"Foo_Bar\"]\n", 2, "\"Foo_Bar\" is not a Debian package name" },
         { "[relationships]\nconflicts = [\"foo (>= one)\"]\n", 2, "\"one\" is not a Debian version" },
         { "[relationships]\nconflicts = [\"foo | bar\"]\n", 2, "only depends, recommends and suggests may have" },
@@ -68,6 +69,17 @@ public sealed class ProjectFileErrorTests : IDisposable
         Diagnostic finding = Assert.Single(error.Diagnostics);
         Assert.Equal((Path.Combine(tree, "packaging/changelog"), 5), (finding.File, finding.Line));
         Assert.Contains("not a changelog trailer", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnExtraInTheDebsOwnDocFile_IsRefusedBeforeAnythingIsWritten()
+    {
+        string tree = Tree("[[files]]\nsource = \"README.md\"\ndestination = \"/usr/share/doc/greeter-dkms/copyright\"\n");
+
+        DkmsPackException error = Assert.ThrowsAny<DkmsPackException>(() => Build(tree));
+
+        Assert.Contains("/usr/share/doc/greeter-dkms/copyright, which the .deb writes itself", Assert.Single(error.Diagnostics).Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_temp.Combine("out")));
     }
 
     /// <summary>The command itself: every finding on stderr, one compiler-style line each, exit 2, no output directory.</summary>
