@@ -97,7 +97,7 @@ public static class ProjectInit
             # output = "dist"                     # relative to this file
             # templates = "packaging/templates"   # template overrides, relative to this file
             # exclude = ["tests/**"]              # tree paths not to ship in /usr/src
-            # changelog = "debian/changelog"      # a changelog in Debian's format; or [[changelog]] tables below
+            # changelog = "debian/changelog"      # a changelog in Debian's format, or else [[changelog]] tables below
 
             # Relationships, in Debian's syntax, for both formats; [deb.relationships] and [rpm.relationships]
             # replace a kind's list for one format. rpm gets depends as Requires, recommends as Recommends,
@@ -116,7 +116,7 @@ public static class ProjectInit
             # recommends = ["kernel-devel"]
 
             # Files installed outside /usr/src/{conf.PackageName}-VERSION. They are not also shipped with the sources,
-            # unless keep-in-source = true. A destination ending in / is a directory (the file keeps its name);
+            # unless keep-in-source is true. A destination ending in / is a directory (the file keeps its name);
             # files under /etc are configuration files (deb conffiles, RPM %config(noreplace)).
             # [[files]]
             # source = "udev/60-{conf.PackageName}.rules"
@@ -154,7 +154,7 @@ public static class ProjectInit
 
             # Script fragments (files of the tree), run after the package's own steps: post-install in the deb
             # postinst and RPM %post, pre-remove in prerm and %preun, post-remove in postrm and %postun.
-            # udev rules are reloaded after install and removal when the package ships some (udev = false: never).
+            # udev rules are reloaded after install and removal when the package ships some (set udev to false: never).
             # [hooks]
             # udev = true
             # post-install = "packaging/post-install.sh"

@@ -47,7 +47,10 @@ public static class ProjectResolver
         var errors = new List<Diagnostic>(project.Errors);
         var resolver = new Resolver(project, Path.TrimEndingDirectorySeparator(root), installDirectory, clampTime, buildTime, errors);
         ProjectParts parts = resolver.Run();
-        return errors.Count == 0 ? parts : throw new DkmsPackException(errors, ExitCode.InvalidInput);
+        // The file's findings in line order, then those of the files it names (a changelog).
+        return errors.Count == 0
+            ? parts
+            : throw new DkmsPackException([.. errors.OrderBy(d => d.File == project.DisplayPath ? 0 : 1).ThenBy(d => d.Line)], ExitCode.InvalidInput);
     }
 
     /// <summary>
@@ -162,7 +165,9 @@ public static class ProjectResolver
             foreach (string file in files)
             {
                 string destination = rule.Destination.EndsWith('/') ? rule.Destination + Path.GetFileName(file) : rule.Destination;
-                if (InstallPath(destination, rule.DestinationLine, "destination") is not { } path)
+                string? path = InstallPath(destination, rule.DestinationLine, "destination");
+                FileStatus? found = Stat(file, rule.SourceLine, rule.Source);
+                if (path is null || found is not { } status)
                 {
                     return;
                 }
@@ -174,7 +179,7 @@ public static class ProjectResolver
                     return;
                 }
 
-                if (Stat(file, rule.SourceLine, rule.Source) is not { } status || !Claim(path, rule.DestinationLine))
+                if (!Claim(path, rule.DestinationLine))
                 {
                     continue;
                 }
@@ -259,6 +264,14 @@ public static class ProjectResolver
             if (!written.StartsWith('/') || segments.Length == 0 || segments.Any(s => s is "" or "." or "..") || written.Any(char.IsControl))
             {
                 Add(line, $"{key} \"{written}\" is not an absolute path such as /etc/modprobe.d/foo.conf (no empty, . or .. parts, no control characters)");
+                return null;
+            }
+
+            // rpmbuild expands macros in a %files line twice (%% does not protect it) and globs it: the .spec that
+            // mkrpm --spec writes could not name such a path inertly, so no package has one.
+            if (written.IndexOfAny(['%', '"', '\\', '*', '?', '[', ']']) >= 0)
+            {
+                Add(line, $"{key} \"{written}\" holds one of % \" \\ * ? [ ], which rpm's %files reads as a macro, quote or pattern", "rename it");
                 return null;
             }
 

@@ -30,6 +30,9 @@ public sealed class ReproducibilityTests : IDisposable
         // Every format build writes by default (the rpm too, now that it exists).
         { "apple-gmux-0.1", "build-all", "gzip" },
         { "hello-pair", "build-all", "zstd" },
+
+        // A project file with extras: a udev rule, a conffile, a doc file, a changelog file, a hook.
+        { "greeter-0.1", "build-all", "gzip" },
     };
 
     [Theory]

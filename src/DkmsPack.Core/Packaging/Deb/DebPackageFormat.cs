@@ -53,6 +53,13 @@ public sealed class DebPackageFormat : IPackageFormat
         // ar(5) holds a member's size in 10 digits: refuse a tree whose data.tar could pass it before writing anything.
         ArWriter.EnsureMemberFits("data.tar" + Compressor.FileSuffix(spec.Compression), DataTarUpperBound(spec));
 
+        // The doc directory's copyright and changelog.Debian.gz are the .deb's own: a project file may not install them.
+        string[] generated = [$"usr/share/doc/{name}/copyright", $"usr/share/doc/{name}/changelog.Debian.gz"];
+        if (spec.ExtraEntries.FirstOrDefault(e => generated.Contains(e.Path)) is { } taken)
+        {
+            throw DkmsPackException.Input(null, $"the project file installs /{taken.Path}, which the .deb writes itself", "give that file another name or directory");
+        }
+
         return new PackageIdentity(Name, name, version, Architecture, $"{name}_{version}_{Architecture}.deb");
     }
 

@@ -109,11 +109,13 @@ public sealed class RpmPackageFormat : IPackageFormat
         package["has_postun"] = carried.Contains(RpmScriptletKind.PostUn);
         package["relationship_lines"] = SpecRelationshipLines(spec, identity, carried);
 
-        // rpmbuild expands macros in scriptlet bodies too: the user's fragments reach the spec with '%' doubled.
+        // rpmbuild expands macros in scriptlet bodies too, and reads a line that expands to %files (even from %%files) as
+        // a new section: the user's fragments reach the spec with '%' doubled and a space before a line starting with
+        // '%' (a line no shell script starts with), as the description does.
         var hooks = (ScriptObject)model["hooks"]!;
         foreach (string point in (string[])["post_install", "pre_remove", "post_remove"])
         {
-            hooks[point] = TemplateFunctions.RpmEscape((string)hooks[point]!);
+            hooks[point] = TemplateFunctions.RpmText((string)hooks[point]!);
         }
 
         return TemplateRenderer.Render(templates, SpecTemplate, model);

@@ -108,6 +108,48 @@ public sealed class SpecInjectionTests : IDisposable
         Assert.EndsWith("DKMSPACK_EOF\n", packagedConf, StringComparison.Ordinal);
     }
 
+    /// <summary>A project file's changelog, extra file names and hook fragments reach the spec inert too (a % in a destination is refused: see ProjectFileErrorTests).</summary>
+    [Fact]
+    public void ProjectFileValues_NeverRun_AndTheSpecBuildsTheSamePackage()
+    {
+        const string marker = "pwned-project";
+        string tree = _temp.CopyTree(Repo.Example("apple-gmux-0.1"), "tree");
+        File.WriteAllText(Path.Combine(tree, "hostile.conf"), "# %(touch " + marker + ")\n");
+        File.WriteAllText(Path.Combine(tree, "hook.sh"), $"echo '%(touch {marker})' \"%{{lua: os.execute('touch {marker}')}}\"\n%files\n");
+        File.WriteAllText(Path.Combine(tree, "dkmspack.toml"), $$"""
+            [[changelog]]
+            version = "0.1-1"
+            date = 2026-01-01
+            author = "Evil %(touch {{marker}}) <e@example.org>"
+            changes = ["%(touch {{marker}}) and %{lua: os.execute('touch {{marker}}')}", "%post"]
+
+            [[files]]
+            source = "hostile.conf"
+            destination = "/etc/dkmspack-test $(touch {{marker}}) 'x'.conf"
+
+            [hooks]
+            post-install = "hook.sh"
+            post-remove = "hook.sh"
+            """);
+
+        string spec = RenderSpec(tree, []);
+        string built = ExpandAndBuild(spec, tree);
+        string ours = Directory.GetFiles(Path.GetDirectoryName(spec)!, "*.rpm").Single();
+
+        Assert.Empty(Directory.GetFiles(_temp.Path, marker, SearchOption.AllDirectories));
+        foreach (string query in (string[])["[%{FILEFLAGS} %{FILENAMES}\n]", "[%{CHANGELOGNAME}\n%{CHANGELOGTEXT}\n]"])
+        {
+            Assert.Equal(RealTool.RunChecked("rpm", "-qp", "--qf", query, ours), RealTool.RunChecked("rpm", "-qp", "--qf", query, built));
+        }
+
+        // The fragment's line "%files" opens no section: the spec gives it a leading space, which the shell ignores.
+        string scripts = RealTool.RunChecked("rpm", "-qp", "--qf", "%{POSTIN}\n%{POSTUN}", ours);
+        Assert.Contains("\n%files", scripts, StringComparison.Ordinal);
+        Assert.Equal(scripts.Replace("\n%files", "\n %files", StringComparison.Ordinal), RealTool.RunChecked("rpm", "-qp", "--qf", "%{POSTIN}\n%{POSTUN}", built));
+
+        Assert.Contains($"/etc/dkmspack-test $(touch {marker}) 'x'.conf", RealTool.RunChecked("rpm", "-qcp", built), StringComparison.Ordinal);
+    }
+
     private string RenderSpec(string tree, string[] options)
     {
         string output = _temp.Combine("out-" + Guid.NewGuid().ToString("N"));
