@@ -164,9 +164,10 @@ public static class ProjectFileReader
             }
 
             List<string>? formats = Strings(root, "formats");
-            if (formats?.FirstOrDefault(f => !s_formats.Contains(f)) is { } unknown)
+            string[] known = [.. Packaging.PackageFormats.All().Select(format => format.Name)];
+            if (formats?.FirstOrDefault(f => !known.Contains(f)) is { } unknown)
             {
-                Add(root["formats"]!.Line, $"formats names \"{unknown}\"; the formats are {string.Join(", ", s_formats)}");
+                Add(root["formats"]!.Line, $"formats names \"{unknown}\"; the formats are {string.Join(", ", known)}");
                 formats = null;
             }
 
