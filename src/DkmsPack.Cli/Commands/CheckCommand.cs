@@ -4,6 +4,7 @@ using System.Text.Json;
 using DkmsPack.Checking;
 using DkmsPack.Diagnostics;
 using DkmsPack.Packaging;
+using DkmsPack.Project;
 using DkmsPack.Source;
 
 namespace DkmsPack.Cli.Commands;
@@ -20,7 +21,7 @@ internal static class CheckCommand
         var json = new Option<bool>("--json") { Description = "Print the findings as JSON on stdout." };
         var command = new Command("check", "Check a module tree as packaging, lintian, rpmlint and DKMS would, without writing anything. Exit 0 when clean (warnings allowed), 2 when an error is found.");
         command.Arguments.Add(options.SourceDirectory);
-        foreach (Option option in (Option[])[options.Module, options.ModuleVersion, options.SourceRoot, options.Version, options.License, options.Exclude, json])
+        foreach (Option option in (Option[])[options.Module, options.ModuleVersion, options.SourceRoot, options.Version, options.License, options.Exclude, options.Config, json])
         {
             command.Options.Add(option);
         }
@@ -38,6 +39,8 @@ internal static class CheckCommand
                 Excludes = parse.GetValue(options.Exclude) ?? [],
                 Maintainer = "check <check@example.invalid>",
             };
+            // The project file counts as for packaging: its extras, relationships and findings are part of the check.
+            request = ProjectRequest.Apply(request, ProjectFileReader.Find(request.SourceDirectory, parse.GetValue(options.Config)), new HashSet<string>(StringComparer.Ordinal));
             TreeCheck.Report report = TreeCheck.Run(request, DateTimeOffset.UtcNow);
             if (parse.GetValue(json))
             {

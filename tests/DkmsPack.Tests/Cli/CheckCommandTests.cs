@@ -105,6 +105,18 @@ public sealed partial class CheckCommandTests : IDisposable
     }
 
     [Fact]
+    public void ProjectFileFindings_AreErrorsOfTheCheck()
+    {
+        string tree = Tree();
+        File.WriteAllText(Path.Combine(tree, "dkmspack.toml"), "colour = \"blue\"\n");
+
+        var result = DkmsPackProcess.Run(["check", tree]);
+
+        Assert.Equal(ExitCode.InvalidInput, result.ExitCode);
+        Assert.Contains("dkmspack.toml:1: error: unknown key \"colour\"", result.StdErr + result.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Json_CarriesTheFindingsAndTheVerdict()
     {
         string tree = Tree();
