@@ -1,13 +1,14 @@
 using DkmsPack.Diagnostics;
 using DkmsPack.Packaging.Deb;
 using DkmsPack.Packaging.Rpm;
+using DkmsPack.SourcePackages.Srpm;
 
 namespace DkmsPack.Packaging;
 
 /// <summary>The output formats dkmspack knows, built explicitly (no global registry).</summary>
 public static class PackageFormats
 {
-    public static IReadOnlyList<IPackageFormat> All() => [new DebPackageFormat(), new RpmPackageFormat()];
+    public static IReadOnlyList<IPackageFormat> All() => [new DebPackageFormat(), new RpmPackageFormat(), new SrpmPackageFormat()];
 
     /// <summary>Finds formats by name ("deb", "rpm"), in the order given, each once.</summary>
     public static IReadOnlyList<IPackageFormat> Select(IEnumerable<string> names)
