@@ -1,6 +1,7 @@
 using DkmsPack.Diagnostics;
 using DkmsPack.Packaging.Deb;
 using DkmsPack.Packaging.Rpm;
+using DkmsPack.SourcePackages.Dsc;
 using DkmsPack.SourcePackages.Srpm;
 
 namespace DkmsPack.Packaging;
@@ -8,12 +9,16 @@ namespace DkmsPack.Packaging;
 /// <summary>The output formats dkmspack knows, built explicitly (no global registry).</summary>
 public static class PackageFormats
 {
-    public static IReadOnlyList<IPackageFormat> All() => [new DebPackageFormat(), new RpmPackageFormat(), new SrpmPackageFormat()];
+    /// <summary>The binary formats: what <c>build</c> writes when no format is named.</summary>
+    public static IReadOnlyList<IPackageFormat> All() => [new DebPackageFormat(), new RpmPackageFormat()];
+
+    /// <summary>The source-package formats (docs/source-packages.md), built only when named.</summary>
+    public static IReadOnlyList<IPackageFormat> Source() => [new DscPackageFormat(), new SrpmPackageFormat()];
 
     /// <summary>Finds formats by name ("deb", "rpm"), in the order given, each once.</summary>
     public static IReadOnlyList<IPackageFormat> Select(IEnumerable<string> names)
     {
-        IReadOnlyList<IPackageFormat> all = All();
+        IReadOnlyList<IPackageFormat> all = [.. All(), .. Source()];
         return [.. names.Select(n => all.FirstOrDefault(w => string.Equals(w.Name, n, StringComparison.OrdinalIgnoreCase))
             ?? throw DkmsPackException.Options($"unknown format \"{n}\"", $"choose from {string.Join(", ", all.Select(w => w.Name))}"))
             .DistinctBy(f => f.Name)];

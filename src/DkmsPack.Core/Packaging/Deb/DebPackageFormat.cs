@@ -103,11 +103,11 @@ public sealed class DebPackageFormat : IPackageFormat
     }
 
     /// <summary>One relationship field's value (deb-control(5)): the relationships of a kind joined by ", ".</summary>
-    private static string Field(PackageSpec spec, RelationshipKind kind) =>
+    internal static string Field(PackageSpec spec, RelationshipKind kind) =>
         string.Join(", ", spec.Relationships.For("deb", kind));
 
     /// <summary>The relationship fields that have a value, as <c>{ field, value }</c> objects in field order.</summary>
-    private static ScriptArray RelationshipFields(PackageSpec spec)
+    internal static ScriptArray RelationshipFields(PackageSpec spec)
     {
         var fields = new ScriptArray();
         foreach ((RelationshipKind kind, string field) in s_relationshipFields)
@@ -126,7 +126,7 @@ public sealed class DebPackageFormat : IPackageFormat
     /// The Files paragraph's License line and one stand-alone paragraph per licence (copyright-format 1.0), as
     /// <c>package.debian_license</c> and <c>package.debian_licenses</c> (each with <c>name</c> and <c>text</c>).
     /// </summary>
-    private static void AddDebianLicense(ScriptObject package, PackageSpec spec)
+    internal static void AddDebianLicense(ScriptObject package, PackageSpec spec)
     {
         if (!SpdxExpression.TryParse(spec.License, out SpdxExpression? license, out string? error))
         {
