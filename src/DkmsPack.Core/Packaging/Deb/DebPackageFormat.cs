@@ -233,14 +233,17 @@ public sealed class DebPackageFormat : IPackageFormat
     private static long InstalledSizeKiB(IReadOnlyList<PackageEntry> entries) =>
         1 + entries.Sum(e => e.Kind == EntryKind.Directory ? 1 : (e.Size + 1023) / 1024);
 
+    /// <summary>postinst, prerm and, when there is something to do after removal (a hook, the user's template), postrm.</summary>
+    internal static (string Postinst, string Prerm, string? Postrm) MaintainerScripts(PackageSpec spec, TemplateSet templates, ScriptObject model) =>
+    (
+        TemplateRenderer.Render(templates, PostinstTemplate, model),
+        TemplateRenderer.Render(templates, PrermTemplate, model),
+        templates.IsOverridden(PostrmTemplate) || spec.Hooks.Any("deb", HookPoint.PostRemove) ? TemplateRenderer.Render(templates, PostrmTemplate, model) : null);
+
     private static byte[] ControlTar(PackageSpec spec, TemplateSet templates, ScriptObject model, string md5Sums)
     {
         string control = TemplateRenderer.Render(templates, ControlTemplate, model);
-        string postinst = TemplateRenderer.Render(templates, PostinstTemplate, model);
-        string prerm = TemplateRenderer.Render(templates, PrermTemplate, model);
-        string? postrm = templates.IsOverridden(PostrmTemplate) || spec.Hooks.Any("deb", HookPoint.PostRemove)
-            ? TemplateRenderer.Render(templates, PostrmTemplate, model)
-            : null;
+        (string postinst, string prerm, string? postrm) = MaintainerScripts(spec, templates, model);
         DebControlCheck.Validate(control, templates.Origin(ControlTemplate));
 
         // conffiles (deb-conffiles(5)): one absolute path a line, the files dpkg keeps a user's changes of.

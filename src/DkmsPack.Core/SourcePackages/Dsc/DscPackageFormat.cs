@@ -116,6 +116,19 @@ public sealed partial class DscPackageFormat : IPackageFormat
             ("rules", UnixPermissions.Executable, Render(templates, RulesTemplate, model)),
             ("source/format", UnixPermissions.Regular, Encoding.ASCII.GetBytes(SourceFormat)),
         };
+
+        // The maintainer scripts are mkdeb's, rendered from the same templates, so the package Debian's tools build
+        // behaves as mkdeb's does. They have no #DEBHELPER# token: dh_dkms's own snippet would register the module a
+        // second time (dh_dkms still installs dkms.conf and adds dkms to ${misc:Depends}).
+        (string postinst, string prerm, string? postrm) = DebPackageFormat.MaintainerScripts(spec, templates, model);
+        foreach ((string script, string? text) in (ReadOnlySpan<(string, string?)>)[("postinst", postinst), ("postrm", postrm), ("prerm", prerm)])
+        {
+            if (text is not null)
+            {
+                files.Add(($"{identity.Name}.{script}", UnixPermissions.Executable, Encoding.UTF8.GetBytes(text)));
+            }
+        }
+
         if (spec.Homepage is not null)
         {
             files.Add(("watch", UnixPermissions.Regular, Render(templates, WatchTemplate, model)));
