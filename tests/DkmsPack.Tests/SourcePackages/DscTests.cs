@@ -159,6 +159,30 @@ public sealed class DscTests : IDisposable
         }
     }
 
+    /// <summary>File names that a shell or make would read as commands or variables are installed as they are.</summary>
+    [Fact]
+    public void HostileFileNames_AreInstalledAsTheyAre_AndRunNothing()
+    {
+        RealTool.Require("dh");
+        RealTool.Require("dh_dkms");
+        string tree = _temp.CopyTree(Repo.Example("hello-pair"), "tree");
+        const string marker = "dkmspack-ran"; // a command that ran would create it in its working directory
+        string hostile = $"a $(touch {marker}) `touch {marker}` $$HOME ${{HOME}} %{{name}} 'q' \\ b.c";
+        File.WriteAllText(Path.Combine(tree, "src", hostile), "/* hostile */\n");
+        string output = SourceBuilds.Run("build", tree, _temp.Combine("out"), "--formats", "deb,dsc");
+        Directory.CreateDirectory(_temp.Combine("build"));
+        string unpacked = _temp.Combine("build", "tree");
+        RealTool.RunChecked("dpkg-source", "-x", SourceBuilds.Single(output, "*.dsc"), unpacked);
+
+        var build = RealTool.Run(new RealToolOptions(unpacked), "dpkg-buildpackage", "-b", "-uc", "-us");
+
+        Assert.True(build.ExitCode == 0, build.StdOut + build.StdErr);
+        Assert.Empty(Directory.EnumerateFiles(_temp.Path, marker, SearchOption.AllDirectories));
+        string theirs = SourceBuilds.Single(_temp.Combine("build"), "*_all.deb");
+        Assert.Equal(UsrSrc(SourceBuilds.Single(output, "*_all.deb"), "ours"), UsrSrc(theirs, "theirs"));
+        Assert.Contains(hostile, UsrSrc(theirs, "again"), StringComparison.Ordinal);
+    }
+
     /// <summary>Every path under /usr/src with its mode and the SHA-256 of a file's content, one line each, sorted.</summary>
     private string UsrSrc(string deb, string name)
     {
