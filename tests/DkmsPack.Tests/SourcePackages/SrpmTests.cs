@@ -56,6 +56,19 @@ public sealed class SrpmTests : IDisposable
         Assert.Equal(RealTool.RunChecked("rpm", "-qp", "--qf", metadata, ours), RealTool.RunChecked("rpm", "-qp", "--qf", metadata, theirs));
     }
 
+    [Theory]
+    [InlineData("zstd")]
+    [InlineData("none")]
+    public void OtherPayloadCompressions_RpmChecksThemAndRpmbuildUnpacksThem(string compression)
+    {
+        RealTool.Require("rpmbuild");
+        string srpm = SourceBuilds.Single(SourceBuilds.Run("mksrpm", Repo.Example("hello-pair"), _temp.Combine("out"), "-Z", compression), "*.rpm");
+
+        Assert.Contains("digests OK", RealTool.RunChecked("rpm", "-K", srpm), StringComparison.Ordinal);
+        RealTool.RunChecked("rpmbuild", "--rebuild", "--define", "_topdir " + _temp.Combine("rpmbuild"), srpm);
+        Assert.Single(Directory.GetFiles(_temp.Combine("rpmbuild", "RPMS", "noarch"), "*.rpm"));
+    }
+
     [Fact]
     public void Rpmlint_FindsNoErrorButTheMissingSignature()
     {
