@@ -21,6 +21,8 @@ internal static class Program
     {
         PackageCommand.Create("mkdeb", "deb", "Build a Debian package (NAME-dkms_VERSION-REV_all.deb) that installs the module with DKMS."),
         PackageCommand.Create("mkrpm", "rpm", "Build an RPM package (NAME-dkms-VERSION-RELEASE.noarch.rpm) that installs the module with DKMS."),
+        PackageCommand.Create("mkdsc", "dsc", "Build a Debian source package (3.0 (quilt): .dsc, .orig.tar.gz, .debian.tar.gz, _source.changes) for Launchpad PPAs and Debian."),
+        PackageCommand.Create("mksrpm", "srpm", "Build a source RPM (NAME-dkms-VERSION-RELEASE.src.rpm) for COPR, OBS or rpmbuild --rebuild."),
         BuildCommand.Create(),
         CheckCommand.Create(),
         InitCommand.Create(),

@@ -27,6 +27,8 @@ internal static class BuildCommand
 
         var command = new Command("build", "Build every format (or those of --formats) from one reading of the tree, and write SHA256SUMS.");
         options.AddTo(command);
+        var source = new SourcePackageOptions();
+        source.AddTo(command);
         command.Options.Add(formats);
         command.Options.Add(json);
         command.SetAction(parse =>
@@ -36,7 +38,7 @@ internal static class BuildCommand
                 parse,
                 console =>
                 {
-                    BuildRequest request = options.ToRequest(parse) with { WriteChecksums = true };
+                    BuildRequest request = options.ToRequest(parse) with { WriteChecksums = true, SourcePackage = source.ToRequest(parse) };
                     string[] chosen = parse.GetValue(formats) is { Length: > 0 } given ? given
                         : request.Project?.Formats is { Count: > 0 } project ? [.. project]
                         : [.. PackageFormats.Default().Select(w => w.Name)];

@@ -21,9 +21,17 @@ internal static class PackageCommand
             command.Options.Add(spec);
         }
 
+        SourcePackageOptions? source = null;
+        if (format == "dsc")
+        {
+            source = new SourcePackageOptions();
+            source.AddTo(command);
+        }
+
         command.SetAction(parse => CommandRunner.Run(parse, console =>
         {
             BuildRequest request = options.ToRequest(parse) with { IncludeRpmSpec = spec is not null && parse.GetValue(spec) };
+            request = source is null ? request : request with { SourcePackage = source.ToRequest(parse) };
             BuildOutcome outcome = Build(request, [format], console, parse.GetValue(options.Quiet));
             Report(console, outcome, parse.GetValue(options.Quiet), parse.GetValue(options.Verbose));
             return ExitCode.Success;

@@ -47,6 +47,9 @@ public sealed record BuildRequest
     /// <summary>The rpm format also writes its rendered spec (NAME-dkms.spec).</summary>
     public bool IncludeRpmSpec { get; init; }
 
+    /// <summary>What only a Debian source package reads (--distribution, --urgency, --orig).</summary>
+    public SourcePackages.SourcePackageRequest SourcePackage { get; init; } = new();
+
     /// <summary>Write SHA256SUMS of the packages beside them.</summary>
     public bool WriteChecksums { get; init; }
 

@@ -2,19 +2,26 @@ using DkmsPack.Diagnostics;
 using DkmsPack.Packaging.Arch;
 using DkmsPack.Packaging.Deb;
 using DkmsPack.Packaging.Rpm;
+using DkmsPack.SourcePackages.Dsc;
+using DkmsPack.SourcePackages.Srpm;
 
 namespace DkmsPack.Packaging;
 
 /// <summary>The output formats dkmspack knows, built explicitly (no global registry).</summary>
 public static class PackageFormats
 {
-    public static IReadOnlyList<IPackageFormat> All() => [new DebPackageFormat(), new RpmPackageFormat(), new ArchPackageFormat()];
+    /// <summary>Every format dkmspack writes: the binary ones, then the source packages (docs/source-packages.md).</summary>
+    public static IReadOnlyList<IPackageFormat> All() => [new DebPackageFormat(), new RpmPackageFormat(), new ArchPackageFormat(), .. Source()];
 
     /// <summary>
-    /// What <c>build</c> writes without --formats: the formats that --sign signs and verify checks. Arch packages are
-    /// asked for by name until they are signed (a detached .sig) and verified too.
+    /// What <c>build</c> writes without --formats: the binary formats that --sign signs and verify checks. Arch
+    /// packages are asked for by name until they are signed (a detached .sig) and verified too; source packages
+    /// are for build services, and asked for by name.
     /// </summary>
-    public static IReadOnlyList<IPackageFormat> Default() => [.. All().Where(format => format is not ArchPackageFormat)];
+    public static IReadOnlyList<IPackageFormat> Default() => [new DebPackageFormat(), new RpmPackageFormat()];
+
+    /// <summary>The source-package formats (docs/source-packages.md), built only when named.</summary>
+    public static IReadOnlyList<IPackageFormat> Source() => [new DscPackageFormat(), new SrpmPackageFormat()];
 
     /// <summary>Finds formats by name ("deb", "rpm"), in the order given, each once.</summary>
     public static IReadOnlyList<IPackageFormat> Select(IEnumerable<string> names)

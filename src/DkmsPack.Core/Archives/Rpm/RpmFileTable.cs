@@ -13,6 +13,9 @@ public static class RpmFileFlags
 
     /// <summary>RPMFILE_NOREPLACE: with Config, %config(noreplace): a changed file stays, the new one goes to .rpmnew.</summary>
     public const uint NoReplace = 1 << 4;
+
+    /// <summary>RPMFILE_SPECFILE: the spec of a source package.</summary>
+    public const uint SpecFile = 1 << 5;
 }
 
 /// <summary>

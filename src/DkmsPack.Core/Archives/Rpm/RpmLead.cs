@@ -15,7 +15,9 @@ public static class RpmLead
     /// rpm, names over 65 bytes are cut (at a UTF-8 character boundary) so a NUL always ends the field.
     /// </summary>
     /// <exception cref="ArgumentException">The name is empty or contains NUL.</exception>
-    public static byte[] Create(string name)
+    /// <param name="name">The NEVR.</param>
+    /// <param name="type"><see cref="RpmLeadLayout.TypeBinary"/> or <see cref="RpmLeadLayout.TypeSource"/>.</param>
+    public static byte[] Create(string name, ushort type = RpmLeadLayout.TypeBinary)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (name.Contains('\0', StringComparison.Ordinal))
@@ -28,7 +30,7 @@ public static class RpmLead
         RpmLeadLayout.Magic.CopyTo(span[RpmLeadLayout.MagicOffset..]);
         span[RpmLeadLayout.Major] = RpmLeadLayout.MajorVersion;
         span[RpmLeadLayout.Minor] = RpmLeadLayout.MinorVersion;
-        BinaryPrimitives.WriteUInt16BigEndian(span[RpmLeadLayout.Type..], RpmLeadLayout.TypeBinary);
+        BinaryPrimitives.WriteUInt16BigEndian(span[RpmLeadLayout.Type..], type);
         BinaryPrimitives.WriteUInt16BigEndian(span[RpmLeadLayout.ArchNum..], RpmLeadLayout.ArchNumDefault);
 
         byte[] nameBytes = Encoding.UTF8.GetBytes(name);

@@ -28,8 +28,11 @@ internal static class RpmLeadLayout
 
     public const byte MinorVersion = 0;
 
-    /// <summary>0 = binary package (1 would be a source package).</summary>
+    /// <summary>0 = binary package.</summary>
     public const ushort TypeBinary = 0;
+
+    /// <summary>1 = source package (RPMLEAD_SOURCE, lib/rpmlead.c).</summary>
+    public const ushort TypeSource = 1;
 
     /// <summary>1 is conventional; rpm ignores it, file(1) prints it.</summary>
     public const ushort ArchNumDefault = 1;

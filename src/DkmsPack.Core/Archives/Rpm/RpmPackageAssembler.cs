@@ -64,11 +64,12 @@ public static class RpmPackageAssembler
     /// <exception cref="ArchiveLimitException">Header + payload or the uncompressed payload reaches 4 GiB.</exception>
     /// <exception cref="IOException">The payload changed length while being copied.</exception>
     /// <param name="headerSignature">An OpenPGP signature of the main header for the signature header, or null.</param>
-    public static void Write(Stream output, string leadName, ReadOnlySpan<byte> mainHeader, Stream compressedPayload, long uncompressedPayloadSize, RpmHeaderSignature? headerSignature = null)
+    /// <param name="leadType">The lead's package type: <see cref="RpmLeadLayout.TypeSource"/> for a source RPM.</param>
+    public static void Write(Stream output, string leadName, ReadOnlySpan<byte> mainHeader, Stream compressedPayload, long uncompressedPayloadSize, RpmHeaderSignature? headerSignature = null, ushort leadType = RpmLeadLayout.TypeBinary)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(compressedPayload);
-        byte[] lead = RpmLead.Create(leadName);
+        byte[] lead = RpmLead.Create(leadName, leadType);
         byte[] signature = BuildSignatureHeader(mainHeader, compressedPayload, uncompressedPayloadSize, headerSignature);
         long payloadStart = compressedPayload.Position;
         long payloadLength = compressedPayload.Length - payloadStart;

@@ -196,6 +196,12 @@ public enum RpmTag
     /// <summary>RPMTAG_FILELANGS (1097, 0x449) s[].</summary>
     FileLangs = 1097,
 
+    /// <summary>RPMTAG_SOURCE (1018, 0x3fa) s[]: a source package's Source files.</summary>
+    Source = 1018,
+
+    /// <summary>RPMTAG_BUILDARCHS (1089, 0x441) s[]: a source package's BuildArch.</summary>
+    BuildArchs = 1089,
+
     /// <summary>RPMTAG_SOURCEPACKAGE (1106, 0x452) i: present only in source packages.</summary>
     SourcePackage = 1106,
 

@@ -35,7 +35,7 @@ internal static class RpmTagTypes
             or RpmTag.FileLangs or RpmTag.ProvideVersion or RpmTag.ObsoleteVersion or RpmTag.BaseNames
             or RpmTag.DirNames or RpmTag.PreTransProg or RpmTag.PostTransProg or RpmTag.FileCaps
             or RpmTag.RecommendName or RpmTag.RecommendVersion or RpmTag.SuggestName or RpmTag.SuggestVersion
-            or RpmTag.PayloadDigest or RpmTag.PayloadDigestAlt => RpmTagType.StringArray,
+            or RpmTag.PayloadDigest or RpmTag.PayloadDigestAlt or RpmTag.Source or RpmTag.BuildArchs => RpmTagType.StringArray,
 
         RpmTag.Epoch or RpmTag.BuildTime or RpmTag.Size or RpmTag.FileSizes or RpmTag.FileMtimes
             or RpmTag.FileFlags or RpmTag.FileVerifyFlags or RpmTag.ArchiveSize or RpmTag.RequireFlags

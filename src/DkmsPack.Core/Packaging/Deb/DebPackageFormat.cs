@@ -110,11 +110,11 @@ public sealed class DebPackageFormat : IPackageFormat
     }
 
     /// <summary>One relationship field's value (deb-control(5)): the relationships of a kind joined by ", ".</summary>
-    private static string Field(PackageSpec spec, RelationshipKind kind) =>
+    internal static string Field(PackageSpec spec, RelationshipKind kind) =>
         string.Join(", ", spec.Relationships.For("deb", kind));
 
     /// <summary>The relationship fields that have a value, as <c>{ field, value }</c> objects in field order.</summary>
-    private static ScriptArray RelationshipFields(PackageSpec spec)
+    internal static ScriptArray RelationshipFields(PackageSpec spec)
     {
         var fields = new ScriptArray();
         foreach ((RelationshipKind kind, string field) in s_relationshipFields)
@@ -133,7 +133,7 @@ public sealed class DebPackageFormat : IPackageFormat
     /// The Files paragraph's License line and one stand-alone paragraph per licence (copyright-format 1.0), as
     /// <c>package.debian_license</c> and <c>package.debian_licenses</c> (each with <c>name</c> and <c>text</c>).
     /// </summary>
-    private static void AddDebianLicense(ScriptObject package, PackageSpec spec)
+    internal static void AddDebianLicense(ScriptObject package, PackageSpec spec)
     {
         if (!SpdxExpression.TryParse(spec.License, out SpdxExpression? license, out string? error))
         {
@@ -240,14 +240,17 @@ public sealed class DebPackageFormat : IPackageFormat
     private static long InstalledSizeKiB(IReadOnlyList<PackageEntry> entries) =>
         1 + entries.Sum(e => e.Kind == EntryKind.Directory ? 1 : (e.Size + 1023) / 1024);
 
+    /// <summary>postinst, prerm and, when there is something to do after removal (a hook, the user's template), postrm.</summary>
+    internal static (string Postinst, string Prerm, string? Postrm) MaintainerScripts(PackageSpec spec, TemplateSet templates, ScriptObject model) =>
+    (
+        TemplateRenderer.Render(templates, PostinstTemplate, model),
+        TemplateRenderer.Render(templates, PrermTemplate, model),
+        templates.IsOverridden(PostrmTemplate) || spec.Hooks.Any("deb", HookPoint.PostRemove) ? TemplateRenderer.Render(templates, PostrmTemplate, model) : null);
+
     private static byte[] ControlTar(PackageSpec spec, TemplateSet templates, ScriptObject model, string md5Sums)
     {
         string control = TemplateRenderer.Render(templates, ControlTemplate, model);
-        string postinst = TemplateRenderer.Render(templates, PostinstTemplate, model);
-        string prerm = TemplateRenderer.Render(templates, PrermTemplate, model);
-        string? postrm = templates.IsOverridden(PostrmTemplate) || spec.Hooks.Any("deb", HookPoint.PostRemove)
-            ? TemplateRenderer.Render(templates, PostrmTemplate, model)
-            : null;
+        (string postinst, string prerm, string? postrm) = MaintainerScripts(spec, templates, model);
         DebControlCheck.Validate(control, templates.Origin(ControlTemplate));
 
         // conffiles (deb-conffiles(5)): one absolute path a line, the files dpkg keeps a user's changes of.

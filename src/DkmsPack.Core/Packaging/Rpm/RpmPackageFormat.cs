@@ -100,11 +100,19 @@ public sealed class RpmPackageFormat : IPackageFormat
     /// Renders the spec that builds the same package with rpmbuild. Only the spec gets <c>package.entries</c>, an object
     /// per file: the scriptlets do not need it, and a big tree would pay for it.
     /// </summary>
-    public static string RenderSpec(PackageSpec spec, PackageIdentity identity, TemplateSet templates)
+    /// <param name="spec">The package.</param>
+    /// <param name="identity">The binary package's identity.</param>
+    /// <param name="templates">The template set.</param>
+    /// <param name="sourceTarball">For a source RPM: the Source0 file name, whose top directory <paramref name="sourceTree"/>
+    /// %setup unpacks and %install copies every file from (null: the spec reads the tree at %{dkms_source}).</param>
+    /// <param name="sourceTree">The tarball's top directory.</param>
+    public static string RenderSpec(PackageSpec spec, PackageIdentity identity, TemplateSet templates, string? sourceTarball = null, string? sourceTree = null)
     {
         ScriptObject model = Model(spec, identity);
         ScriptObject package = TemplateModel.Package(model);
-        package["entries"] = SpecEntries(spec);
+        package["entries"] = SpecEntries(spec, fromTarball: sourceTarball is not null);
+        package["source_tarball"] = sourceTarball ?? string.Empty;
+        package["source_tree"] = sourceTree ?? string.Empty;
         RpmScriptletKind[] carried = [.. s_scriptletTemplates.Where(s => Carries(spec, templates, s.Kind, s.Template)).Select(s => s.Kind)];
         package["has_postun"] = carried.Contains(RpmScriptletKind.PostUn);
         package["relationship_lines"] = SpecRelationshipLines(spec, identity, carried);
@@ -154,7 +162,7 @@ public sealed class RpmPackageFormat : IPackageFormat
     /// A v4 header-only signature, as rpmsign --addsign writes since rpm 4.16 (the payload is covered by PAYLOADDIGEST
     /// inside the signed header): RSA in RSAHEADER, EdDSA in DSAHEADER (sign/rpmgensig.c).
     /// </summary>
-    private static RpmHeaderSignature HeaderSignature(Signing.SigningKey signer, long time, byte[] header)
+    internal static RpmHeaderSignature HeaderSignature(Signing.SigningKey signer, long time, byte[] header)
     {
         RpmTag tag = signer.Algorithm == Signing.SigningKeyAlgorithm.Rsa ? RpmSignatureTag.Rsa : RpmSignatureTag.Dsa;
         return new RpmHeaderSignature(tag, signer.SignDetached(time, header));
@@ -227,7 +235,7 @@ public sealed class RpmPackageFormat : IPackageFormat
     }
 
     /// <summary>The project's changelog (rpmbuild keeps a %changelog day at 12:00 UTC), or one entry for this build.</summary>
-    private static List<RpmChangelogEntry> Changelog(PackageSpec spec, string versionRelease) =>
+    internal static List<RpmChangelogEntry> Changelog(PackageSpec spec, string versionRelease) =>
         spec.Changelog.Count == 0
             ?
             [
@@ -385,7 +393,8 @@ public sealed class RpmPackageFormat : IPackageFormat
     /// is made inert there: rpm expands macros everywhere in a spec (a here-document too), so file contents travel
     /// base64-encoded (no '%', no line that could start a spec section) and paths go through rpm_escape and sh_quote.
     /// </summary>
-    private static ScriptArray SpecEntries(PackageSpec spec)
+    /// <remarks>From a source RPM's tarball every file is copied as it is, generated ones included: the tarball holds them as packaged.</remarks>
+    private static ScriptArray SpecEntries(PackageSpec spec, bool fromTarball)
     {
         var array = new ScriptArray();
         foreach (PackageEntry entry in spec.Entries)
@@ -399,12 +408,12 @@ public sealed class RpmPackageFormat : IPackageFormat
                 ["kind"] = entry.Kind.ToString().ToLowerInvariant(),
                 ["mode"] = Convert.ToString(entry.Permissions, 8).PadLeft(4, '0'),
                 ["target"] = entry.LinkTarget ?? string.Empty,
-                ["generated"] = entry.Content is MemoryContent,
+                ["generated"] = entry.Content is MemoryContent && !fromTarball,
                 ["extra"] = extra,
                 ["parent"] = entry.Path[..Math.Max(0, entry.Path.LastIndexOf('/'))],
                 ["config"] = entry.IsConfig,
                 ["doc"] = (FileFlags(entry) & RpmFileFlags.Doc) != 0,
-                ["base64"] = entry.Content is MemoryContent memory ? Convert.ToBase64String(memory.Bytes.Span, Base64FormattingOptions.InsertLineBreaks).ReplaceLineEndings("\n") : string.Empty,
+                ["base64"] = entry.Content is MemoryContent memory && !fromTarball ? Convert.ToBase64String(memory.Bytes.Span, Base64FormattingOptions.InsertLineBreaks).ReplaceLineEndings("\n") : string.Empty,
             });
         }
 
