@@ -191,37 +191,9 @@ public sealed class RpmPackageFormat : IPackageFormat
     {
         string version = RpmNames.Version(spec);
         string release = RpmNames.Release(spec);
-        var header = new RpmHeaderBuilder()
-            .AddStringArray(RpmTag.HeaderI18nTable, ["C"])
-            .AddString(RpmTag.Name, identity.Name)
-            .AddString(RpmTag.Version, version)
-            .AddString(RpmTag.Release, release)
-            .AddI18nString(RpmTag.Summary, spec.Summary)
-            .AddI18nString(RpmTag.Description, TemplateFunctions.Wrap(spec.Description, 79))
-            .AddInt32(RpmTag.BuildTime, checked((uint)spec.BuildTime))
-            .AddString(RpmTag.BuildHost, BuildHost)
-            .AddInt32(RpmTag.Size, checked((uint)spec.ContentSize))
-            .AddString(RpmTag.License, spec.License)
-            .AddString(RpmTag.Packager, spec.Maintainer)
-            .AddI18nString(RpmTag.Group, Group)
-            .AddString(RpmTag.Os, "linux")
-            .AddString(RpmTag.Arch, identity.Architecture);
+        RpmHeaderBuilder header = CommonHeader(spec, identity.Name, identity.Architecture, spec.ContentSize, payload.CompressedSha256, payload.UncompressedSha256);
         RpmScriptlets.AddTo(header, scriptlets);
-        header
-            .AddString(RpmTag.SourceRpm, $"{identity.Name}-{version}-{release}.src.rpm")
-            .AddString(RpmTag.PayloadFormat, "cpio")
-            .AddInt32(RpmTag.FileDigestAlgo, DigestAlgorithmSha256)
-            .AddString(RpmTag.Encoding, "utf-8")
-            .AddStringArray(RpmTag.PayloadDigest, [payload.CompressedSha256])
-            .AddInt32(RpmTag.PayloadDigestAlgo, DigestAlgorithmSha256)
-            .AddStringArray(RpmTag.PayloadDigestAlt, [payload.UncompressedSha256]);
-
-        if (spec.Homepage is { } url)
-        {
-            header.AddString(RpmTag.Url, url);
-        }
-
-        AddPayloadCompression(header, spec);
+        header.AddString(RpmTag.SourceRpm, $"{identity.Name}-{version}-{release}.src.rpm");
         Files(spec.Entries, payload.FileDigests).AddTo(header);
         RpmRelationships.Lists relationships = RpmRelationships.For(spec, scriptlets.Select(s => RpmScriptlets.Context(s.Kind)));
         RpmDependencies.AddProvides(header, RpmRelationships.Sorted(relationships.Provides.Prepend(new RpmDependency(identity.Name, RpmSense.Equal, $"{version}-{release}"))));
@@ -254,6 +226,42 @@ public sealed class RpmPackageFormat : IPackageFormat
         entry.IsConfig ? RpmFileFlags.Config | RpmFileFlags.NoReplace
         : entry.Kind == EntryKind.File && entry.TreePath is not null && entry.Path.StartsWith(DocDirectory, StringComparison.Ordinal) ? RpmFileFlags.Doc
         : RpmFileFlags.None;
+
+    /// <summary>
+    /// The tags every RPM header dkmspack writes carries, binary or source (the header builder sorts them by tag):
+    /// the package's name, version, texts and build, the payload's format, digests and compression, and the URL.
+    /// </summary>
+    internal static RpmHeaderBuilder CommonHeader(PackageSpec spec, string name, string architecture, long size, string compressedSha256, string uncompressedSha256)
+    {
+        var header = new RpmHeaderBuilder()
+            .AddStringArray(RpmTag.HeaderI18nTable, ["C"])
+            .AddString(RpmTag.Name, name)
+            .AddString(RpmTag.Version, RpmNames.Version(spec))
+            .AddString(RpmTag.Release, RpmNames.Release(spec))
+            .AddI18nString(RpmTag.Summary, spec.Summary)
+            .AddI18nString(RpmTag.Description, TemplateFunctions.Wrap(spec.Description, 79))
+            .AddInt32(RpmTag.BuildTime, checked((uint)spec.BuildTime))
+            .AddString(RpmTag.BuildHost, BuildHost)
+            .AddInt32(RpmTag.Size, checked((uint)size))
+            .AddString(RpmTag.License, spec.License)
+            .AddString(RpmTag.Packager, spec.Maintainer)
+            .AddI18nString(RpmTag.Group, Group)
+            .AddString(RpmTag.Os, "linux")
+            .AddString(RpmTag.Arch, architecture)
+            .AddString(RpmTag.PayloadFormat, "cpio")
+            .AddInt32(RpmTag.FileDigestAlgo, DigestAlgorithmSha256)
+            .AddString(RpmTag.Encoding, "utf-8")
+            .AddStringArray(RpmTag.PayloadDigest, [compressedSha256])
+            .AddInt32(RpmTag.PayloadDigestAlgo, DigestAlgorithmSha256)
+            .AddStringArray(RpmTag.PayloadDigestAlt, [uncompressedSha256]);
+        if (spec.Homepage is { } url)
+        {
+            header.AddString(RpmTag.Url, url);
+        }
+
+        AddPayloadCompression(header, spec);
+        return header;
+    }
 
     /// <summary>PAYLOADCOMPRESSOR and PAYLOADFLAGS as rpmbuild writes them for w9.gzdio, w3.zstdio and w.ufdio.</summary>
     private static void AddPayloadCompression(RpmHeaderBuilder header, PackageSpec spec)

@@ -24,9 +24,6 @@ public sealed class SrpmPackageFormat : IPackageFormat
 {
     private const string Architecture = "src";
 
-    /// <summary>PGPHASHALGO_SHA256 (rpmpgp.h), for file and payload digests.</summary>
-    private const uint DigestAlgorithmSha256 = 8;
-
     /// <summary>S_IFREG | 0644: both payload files are plain files rpmbuild reads.</summary>
     private const ushort PayloadFileMode = CpioNewcLayout.TypeRegular | UnixPermissions.Regular;
 
@@ -122,42 +119,10 @@ public sealed class SrpmPackageFormat : IPackageFormat
     {
         string version = RpmNames.Version(spec);
         string release = RpmNames.Release(spec);
-        var header = new RpmHeaderBuilder()
-            .AddStringArray(RpmTag.HeaderI18nTable, ["C"])
-            .AddString(RpmTag.Name, identity.Name)
-            .AddString(RpmTag.Version, version)
-            .AddString(RpmTag.Release, release)
-            .AddI18nString(RpmTag.Summary, spec.Summary)
-            .AddI18nString(RpmTag.Description, TemplateFunctions.Wrap(spec.Description, 79))
-            .AddInt32(RpmTag.BuildTime, checked((uint)spec.BuildTime))
-            .AddString(RpmTag.BuildHost, RpmPackageFormat.BuildHost)
-            .AddInt32(RpmTag.Size, checked((uint)size))
-            .AddString(RpmTag.License, spec.License)
-            .AddString(RpmTag.Packager, spec.Maintainer)
-            .AddI18nString(RpmTag.Group, RpmPackageFormat.Group)
-            .AddString(RpmTag.Os, "linux")
-            .AddString(RpmTag.Arch, "noarch")
+        RpmHeaderBuilder header = RpmPackageFormat.CommonHeader(spec, identity.Name, "noarch", size, compressedSha256, uncompressedSha256)
             .AddStringArray(RpmTag.Source, [TarballName(spec)])
             .AddStringArray(RpmTag.BuildArchs, ["noarch"])
-            .AddInt32(RpmTag.SourcePackage, 1)
-            .AddString(RpmTag.PayloadFormat, "cpio")
-            .AddInt32(RpmTag.FileDigestAlgo, DigestAlgorithmSha256)
-            .AddString(RpmTag.Encoding, "utf-8")
-            .AddStringArray(RpmTag.PayloadDigest, [compressedSha256])
-            .AddInt32(RpmTag.PayloadDigestAlgo, DigestAlgorithmSha256)
-            .AddStringArray(RpmTag.PayloadDigestAlt, [uncompressedSha256]);
-        if (spec.Homepage is { } url)
-        {
-            header.AddString(RpmTag.Url, url);
-        }
-
-        int level = spec.CompressionLevel ?? Compressor.DefaultLevel(spec.Compression);
-        if (spec.Compression != CompressionMethod.None)
-        {
-            header.AddString(RpmTag.PayloadCompressor, spec.Compression == CompressionMethod.Zstd ? "zstd" : "gzip")
-                .AddString(RpmTag.PayloadFlags, level.ToString(CultureInfo.InvariantCulture));
-        }
-
+            .AddInt32(RpmTag.SourcePackage, 1);
         files.AddTo(header);
         List<RpmDependency> requires =
         [
