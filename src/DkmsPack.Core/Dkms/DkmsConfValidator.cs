@@ -795,9 +795,7 @@ internal sealed class DkmsConfValidator
 
     private static bool IsSet(VariableElement element) => !element.Value.IsLiteral || element.Value.Text.Length > 0;
 
-    private bool UsesBuildExclusiveConfig() =>
-        _effective.Variable(DkmsDirectives.BuildExclusiveConfig) is { } config
-        && (config.IndicesDynamic is not null || config.Elements.Values.Any(element => !element.Value.IsLiteral || element.Value.Text.Length > 0));
+    private bool UsesBuildExclusiveConfig() => IsSet(DkmsDirectives.BuildExclusiveConfig);
 
     private static string FirstChunk(string text)
     {
