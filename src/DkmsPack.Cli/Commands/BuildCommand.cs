@@ -29,6 +29,8 @@ internal static class BuildCommand
         options.AddTo(command);
         var source = new SourcePackageOptions();
         source.AddTo(command);
+        var modules = new KernelModuleOptions();
+        modules.AddTo(command);
         command.Options.Add(formats);
         command.Options.Add(json);
         command.SetAction(parse =>
@@ -38,7 +40,7 @@ internal static class BuildCommand
                 parse,
                 console =>
                 {
-                    BuildRequest request = options.ToRequest(parse) with { WriteChecksums = true, SourcePackage = source.ToRequest(parse) };
+                    BuildRequest request = options.ToRequest(parse) with { WriteChecksums = true, SourcePackage = source.ToRequest(parse), Modules = modules.ToRequest(parse) };
                     string[] chosen = parse.GetValue(formats) is { Length: > 0 } given ? given
                         : request.Project?.Formats is { Count: > 0 } project ? [.. project]
                         : [.. PackageFormats.Default().Select(w => w.Name)];

@@ -28,10 +28,18 @@ internal static class PackageCommand
             source.AddTo(command);
         }
 
+        KernelModuleOptions? modules = null;
+        if (format is "bmdeb" or "kmod")
+        {
+            modules = new KernelModuleOptions();
+            modules.AddTo(command);
+        }
+
         command.SetAction(parse => CommandRunner.Run(parse, console =>
         {
             BuildRequest request = options.ToRequest(parse) with { IncludeRpmSpec = spec is not null && parse.GetValue(spec) };
             request = source is null ? request : request with { SourcePackage = source.ToRequest(parse) };
+            request = modules is null ? request : request with { Modules = modules.ToRequest(parse) };
             BuildOutcome outcome = Build(request, [format], console, parse.GetValue(options.Quiet));
             Report(console, outcome, parse.GetValue(options.Quiet), parse.GetValue(options.Verbose));
             return ExitCode.Success;

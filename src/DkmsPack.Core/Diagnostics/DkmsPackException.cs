@@ -42,6 +42,10 @@ public class DkmsPackException : Exception
     public static DkmsPackException Input(string? file, string message, string? remedy = null, string code = DiagnosticCode.Input, Exception? inner = null) =>
         new(Diagnostic.Error(file, 0, message, remedy, code), DkmsPack.Diagnostics.ExitCode.InvalidInput, inner);
 
+    /// <summary>The module tree or its inputs are unusable (exit 2), at a line of <paramref name="file"/>.</summary>
+    public static DkmsPackException Input(string? file, int line, string message, string? remedy = null) =>
+        new(Diagnostic.Error(file, line, message, remedy), DkmsPack.Diagnostics.ExitCode.InvalidInput);
+
     /// <summary>A command-line value or the environment is wrong (exit 1).</summary>
     public static DkmsPackException Options(string message, string? remedy = null, Exception? inner = null) =>
         new(Diagnostic.Error(null, 0, message, remedy, DiagnosticCode.Option), DkmsPack.Diagnostics.ExitCode.InvalidOptions, inner);

@@ -40,6 +40,9 @@ public sealed class DkmsConf
     /// replaced a placeholder or a dynamic PACKAGE_VERSION with the literal version.
     /// </summary>
     public required string PackagedText { get; init; }
+
+    /// <summary>What DKMS reads to build the modules for a kernel (prebuilt module packages need it; packaging does not).</summary>
+    public DkmsBuildRecipe Recipe { get; init; } = new();
 }
 
 /// <summary>

@@ -63,6 +63,7 @@ public static class DkmsConfReader
             BuildDepends = validation.BuildDepends,
             Warnings = validation.Diagnostics,
             PackagedText = PackagedTextWriter.Write(original, options.Version),
+            Recipe = DkmsBuildRecipe.From(packaged),
         };
     }
 

@@ -6,7 +6,7 @@ namespace DkmsPack.Model;
 /// Everything a package writer needs, format-neutral, validated and with defaults applied.
 /// Writers read only this: never the file system's metadata, the environment or the clock.
 /// </summary>
-public sealed class PackageSpec
+public sealed record PackageSpec
 {
     /// <summary>PACKAGE_NAME from dkms.conf, verbatim: the DKMS module name the scripts use.</summary>
     public required string ModuleName { get; init; }
@@ -69,6 +69,15 @@ public sealed class PackageSpec
 
     /// <summary>Compression level; null means the method's default (gzip 9, zstd 3, as dpkg-deb).</summary>
     public int? CompressionLevel { get; init; }
+
+    /// <summary>
+    /// The modules built for each kernel, for the prebuilt module formats (bmdeb, kmod); empty unless one of them was
+    /// asked for. Every other format ignores it.
+    /// </summary>
+    public IReadOnlyList<KernelModules> Kernels { get; init; } = [];
+
+    /// <summary>REMAKE_INITRD="yes" in dkms.conf: prebuilt module packages update the kernel's initramfs.</summary>
+    public bool RemakeInitrd { get; init; }
 
     /// <summary>The install directory of the sources, without leading slash: <c>usr/src/NAME-VERSION</c>.</summary>
     public string SourceDirectory => $"usr/src/{ModuleName}-{ModuleVersion}";

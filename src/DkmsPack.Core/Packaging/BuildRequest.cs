@@ -50,6 +50,9 @@ public sealed record BuildRequest
     /// <summary>What only a Debian source package reads (--distribution, --urgency, --orig).</summary>
     public SourcePackages.SourcePackageRequest SourcePackage { get; init; } = new();
 
+    /// <summary>What only the prebuilt module formats read (--kernel, --from-dkms, --sign-modules …).</summary>
+    public Prebuilt.KernelModuleRequest Modules { get; init; } = new();
+
     /// <summary>Write SHA256SUMS of the packages beside them.</summary>
     public bool WriteChecksums { get; init; }
 

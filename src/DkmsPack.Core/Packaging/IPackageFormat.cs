@@ -20,6 +20,12 @@ public interface IPackageFormat
     /// </summary>
     PackageIdentity Identify(PackageSpec spec);
 
+    /// <summary>
+    /// True for the prebuilt module formats: the build makes the modules for every kernel asked for first
+    /// (<see cref="Prebuilt.KernelModuleBuild"/>), and <see cref="PackageSpec.Kernels"/> holds them.
+    /// </summary>
+    bool NeedsKernelModules => false;
+
     /// <summary>The files this format writes for the spec: the package first, then companions (an RPM spec, say).</summary>
     IReadOnlyList<PlannedOutput> Outputs(PackageSpec spec, PackageIdentity identity, BuildRequest request);
 }

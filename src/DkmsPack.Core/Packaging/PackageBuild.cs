@@ -3,6 +3,7 @@ using DkmsPack.Diagnostics;
 using DkmsPack.Dkms;
 using DkmsPack.IO;
 using DkmsPack.Model;
+using DkmsPack.Prebuilt;
 using DkmsPack.Rendering;
 using DkmsPack.Signing;
 
@@ -40,8 +41,19 @@ public static class PackageBuild
         SpecBuilder.Result built = SpecBuilder.Build(request, now);
         TemplateSet templates = TemplateSet.For(request.TemplatesDirectory);
         PackageSpec spec = built.Spec;
+        IReadOnlyList<Diagnostic> warnings = built.Warnings;
 
-        List<(IPackageFormat Format, PackageIdentity Identity)> identified = Identify(formats.DistinctBy(f => f.Name), spec);
+        // Prebuilt module packages: every kernel's modules are built (or taken) before any identity or byte, so a
+        // failing build leaves nothing behind.
+        IPackageFormat[] distinct = [.. formats.DistinctBy(f => f.Name)];
+        using KernelModuleBuild? modules = distinct.Any(f => f.NeedsKernelModules) ? KernelModuleBuild.Run(spec, built.Conf, request.Modules, (request.Summary is null, request.Description is null)) : null;
+        if (modules is not null)
+        {
+            spec = modules.Spec;
+            warnings = [.. warnings, .. modules.Warnings];
+        }
+
+        List<(IPackageFormat Format, PackageIdentity Identity)> identified = Identify(distinct, spec);
         List<PlannedOutput> outputs = [.. identified.SelectMany(f => f.Format.Outputs(spec, f.Identity, request))];
         CheckFileNames(outputs, request.WriteChecksums);
 
@@ -73,7 +85,7 @@ public static class PackageBuild
 
         IReadOnlyList<WrittenFile> files = transaction.Commit();
         SigningSummary? signing = signer is null ? null : new SigningSummary(signer.Fingerprint, signer.KeyId, [.. packages.Select(p => Path.GetFileName(p.Path)), .. request.WriteChecksums ? [ChecksumsFileName] : Array.Empty<string>()]);
-        return new BuildOutcome(packages, files, built.Conf, spec, built.Warnings, signing);
+        return new BuildOutcome(packages, files, built.Conf, spec, warnings, signing);
     }
 
     /// <summary>Loads the signing key valid at <paramref name="signatureTime"/>, then clears what the caller read.</summary>

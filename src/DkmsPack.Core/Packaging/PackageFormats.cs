@@ -1,6 +1,8 @@
 using DkmsPack.Diagnostics;
 using DkmsPack.Packaging.Arch;
 using DkmsPack.Packaging.Deb;
+using DkmsPack.Packaging.Kmod;
+using DkmsPack.Packaging.ModulesDeb;
 using DkmsPack.Packaging.Rpm;
 using DkmsPack.SourcePackages.Dsc;
 using DkmsPack.SourcePackages.Srpm;
@@ -10,8 +12,8 @@ namespace DkmsPack.Packaging;
 /// <summary>The output formats dkmspack knows, built explicitly (no global registry).</summary>
 public static class PackageFormats
 {
-    /// <summary>Every format dkmspack writes: the binary ones, then the source packages (docs/source-packages.md).</summary>
-    public static IReadOnlyList<IPackageFormat> All() => [new DebPackageFormat(), new RpmPackageFormat(), new ArchPackageFormat(), .. Source()];
+    /// <summary>Every format dkmspack writes: the binary ones, the source packages (docs/source-packages.md), the prebuilt modules.</summary>
+    public static IReadOnlyList<IPackageFormat> All() => [new DebPackageFormat(), new RpmPackageFormat(), new ArchPackageFormat(), .. Source(), .. Prebuilt()];
 
     /// <summary>
     /// What <c>build</c> writes without --formats: the binary formats that --sign signs and verify checks. Arch
@@ -22,6 +24,9 @@ public static class PackageFormats
 
     /// <summary>The source-package formats (docs/source-packages.md), built only when named.</summary>
     public static IReadOnlyList<IPackageFormat> Source() => [new DscPackageFormat(), new SrpmPackageFormat()];
+
+    /// <summary>The prebuilt module formats (docs/prebuilt-modules.md): one package per kernel, built only when named.</summary>
+    public static IReadOnlyList<IPackageFormat> Prebuilt() => [new ModulesDebPackageFormat(), new KmodPackageFormat()];
 
     /// <summary>Finds formats by name ("deb", "rpm"), in the order given, each once.</summary>
     public static IReadOnlyList<IPackageFormat> Select(IEnumerable<string> names)

@@ -113,5 +113,23 @@ public static class TemplateModel
     }
 
     /// <summary>The <c>package</c> object of a model, for a format to add its own variables to.</summary>
+    /// <summary>
+    /// What the prebuilt module templates add: <c>kernel.release</c>, <c>kernel.debian_architecture</c>,
+    /// <c>kernel.rpm_architecture</c>, and <c>remake_initrd</c> (REMAKE_INITRD="yes" in dkms.conf).
+    /// </summary>
+    public static ScriptObject WithKernel(ScriptObject model, KernelTarget kernel, bool remakeInitrd)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(kernel);
+        model["kernel"] = new ScriptObject
+        {
+            ["release"] = kernel.Release,
+            ["debian_architecture"] = kernel.DebianArchitecture,
+            ["rpm_architecture"] = kernel.RpmArchitecture,
+        };
+        model["remake_initrd"] = remakeInitrd;
+        return model;
+    }
+
     public static ScriptObject Package(ScriptObject model) => (ScriptObject)model["package"]!;
 }

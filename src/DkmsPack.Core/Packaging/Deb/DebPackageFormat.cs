@@ -19,8 +19,6 @@ namespace DkmsPack.Packaging.Deb;
 /// </summary>
 public sealed class DebPackageFormat : IPackageFormat
 {
-    private const string FormatVersion = "2.0\n";
-    private const string OriginSignatureMember = "_gpgorigin";
     private const string Architecture = "all";
 
     /// <summary>Template names under templates/.</summary>
@@ -76,37 +74,14 @@ public sealed class DebPackageFormat : IPackageFormat
         AddDebianLicense(package, spec);
 
         IReadOnlyList<PackageEntry> entries = DataEntries(spec, context.Templates, model, identity.Name);
-        string suffix = Compressor.FileSuffix(spec.Compression);
-
-        using var data = new ScratchFile(context.ScratchDirectory, ".data.tar");
-        string md5Sums = WriteData(entries, spec, data.Stream, new ProgressCounter(Name, entries, context.Progress));
-
-        package["installed_size"] = InstalledSizeKiB(entries);
+        package["installed_size"] = DebArchive.InstalledSizeKiB(entries);
         package["depends"] = Field(spec, RelationshipKind.Depends);
         package["relationships"] = RelationshipFields(spec);
-        byte[] control = ControlTar(spec, context.Templates, model, md5Sums);
-
-        byte[] debianBinary = Encoding.ASCII.GetBytes(FormatVersion);
-        using var ar = new ArWriter(output);
-        ar.WriteMember("debian-binary", spec.BuildTime, debianBinary);
-        ar.WriteMember("control.tar" + suffix, spec.BuildTime, control);
-        ar.WriteMember("data.tar" + suffix, spec.BuildTime, data.Stream.Length, data.Rewind());
-        if (context.Signer is { } signer)
-        {
-            ar.WriteMember(OriginSignatureMember, spec.BuildTime, OriginSignature(signer, spec.BuildTime, debianBinary, control, data.Rewind()));
-        }
-    }
-
-    /// <summary>
-    /// The debsigs origin signature: a binary detached OpenPGP signature (debsigs runs gpg --detach-sign without
-    /// --armor) of the members debian-binary, control.tar.* and data.tar.*, concatenated in that order, as
-    /// debsig-verify checks it. dpkg itself ignores members whose names start with '_' (deb(5)).
-    /// </summary>
-    private static byte[] OriginSignature(Signing.SigningKey signer, long time, byte[] debianBinary, byte[] control, Stream data)
-    {
-        using var first = new MemoryStream(debianBinary, writable: false);
-        using var second = new MemoryStream(control, writable: false);
-        return signer.SignDetached(time, first, second, data);
+        string control = TemplateRenderer.Render(context.Templates, ControlTemplate, model);
+        DebControlCheck.Validate(control, context.Templates.Origin(ControlTemplate));
+        (string postinst, string prerm, string? postrm) = MaintainerScripts(spec, context.Templates, model);
+        var members = new DebArchive.ControlMembers(control, postinst, prerm, postrm, [.. spec.ConfigFiles.Select(e => e.Path)]);
+        DebArchive.Write(output, spec, entries, members, new ProgressCounter(Name, entries, context.Progress), context);
     }
 
     /// <summary>One relationship field's value (deb-control(5)): the relationships of a kind joined by ", ".</summary>
@@ -166,22 +141,7 @@ public sealed class DebPackageFormat : IPackageFormat
     private static List<PackageEntry> DataEntries(PackageSpec spec, TemplateSet templates, ScriptObject model, string packageName)
     {
         long time = spec.BuildTime;
-        string docDirectory = $"usr/share/doc/{packageName}";
-        string copyright = TemplateRenderer.Render(templates, CopyrightTemplate, model);
-        string changelog = TemplateRenderer.Render(templates, ChangelogTemplate, model);
-
-        // changelog.Debian.gz is gzip -n'd (no name, mtime 0) and always gzip: lintian wants exactly that.
-        var entries = new List<PackageEntry>
-        {
-            PackageEntry.Directory("usr", time),
-            PackageEntry.Directory("usr/src", time),
-            PackageEntry.Directory("usr/share", time),
-            PackageEntry.Directory("usr/share/doc", time),
-            PackageEntry.Directory(docDirectory, time),
-            PackageEntry.File($"{docDirectory}/copyright", UnixPermissions.Regular, new MemoryContent(copyright), time),
-            PackageEntry.File($"{docDirectory}/changelog.Debian.gz", UnixPermissions.Regular, new MemoryContent(Compressor.GzipBytes(Encoding.UTF8.GetBytes(changelog))), time),
-        };
-        entries.AddRange(spec.SourceEntries);
+        List<PackageEntry> entries = [PackageEntry.Directory("usr/src", time), .. DocEntries(templates, model, packageName, time), .. spec.SourceEntries];
 
         // dpkg needs every parent directory of an extra in data.tar (it shares them with other packages, and removes
         // them when the last package that has them goes); a directory the project names keeps its own mode.
@@ -203,7 +163,26 @@ public sealed class DebPackageFormat : IPackageFormat
         return [.. entries.Where(e => e.Kind != EntryKind.Symlink), .. entries.Where(e => e.Kind == EntryKind.Symlink)];
     }
 
-    private static IEnumerable<string> Parents(string path)
+    /// <summary>
+    /// /usr/share/doc/PACKAGE with copyright and changelog.Debian.gz, and its parents (usr, usr/share, usr/share/doc):
+    /// what every .deb dkmspack writes carries (Debian Policy 12.5 and 12.7). changelog.Debian.gz is gzip -n'd (no
+    /// name, mtime 0) and always gzip: lintian wants exactly that.
+    /// </summary>
+    internal static IEnumerable<PackageEntry> DocEntries(TemplateSet templates, ScriptObject model, string packageName, long time)
+    {
+        string docDirectory = $"usr/share/doc/{packageName}";
+        string copyright = TemplateRenderer.Render(templates, CopyrightTemplate, model);
+        string changelog = TemplateRenderer.Render(templates, ChangelogTemplate, model);
+        yield return PackageEntry.Directory("usr", time);
+        yield return PackageEntry.Directory("usr/share", time);
+        yield return PackageEntry.Directory("usr/share/doc", time);
+        yield return PackageEntry.Directory(docDirectory, time);
+        yield return PackageEntry.File($"{docDirectory}/copyright", UnixPermissions.Regular, new MemoryContent(copyright), time);
+        yield return PackageEntry.File($"{docDirectory}/changelog.Debian.gz", UnixPermissions.Regular, new MemoryContent(Compressor.GzipBytes(Encoding.UTF8.GetBytes(changelog))), time);
+    }
+
+    internal static IEnumerable<string> Parents(string path)
+
     {
         for (int slash = path.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = path.IndexOf('/', slash + 1))
         {
@@ -211,75 +190,10 @@ public sealed class DebPackageFormat : IPackageFormat
         }
     }
 
-    /// <summary>Writes data.tar and returns md5sums: "&lt;md5&gt;  &lt;path&gt;" per file, relative to the root (deb-md5sums(5)).</summary>
-    private static string WriteData(IReadOnlyList<PackageEntry> entries, PackageSpec spec, Stream destination, ProgressCounter progress)
-    {
-        string[] digests;
-        using (Stream compressed = Compressor.Create(spec.Compression, spec.CompressionLevel, destination))
-        using (var buffered = new BufferedStream(compressed, 1 << 16))
-        using (var tar = new DebDataArchive(buffered, spec.BuildTime))
-        {
-            // md5sums is MD5 by definition (deb-md5sums(5)); it detects corruption, it does not secure anything.
-            digests = EntryArchiving.WriteAll(tar, entries, HashAlgorithmName.MD5, progress);
-        }
-
-        var md5Sums = new StringBuilder();
-        for (int i = 0; i < entries.Count; i++)
-        {
-            // Conffiles are left out, as dh_md5sums does: dpkg keeps their hashes in its conffile database.
-            if (entries[i].Kind == EntryKind.File && !entries[i].IsConfig)
-            {
-                md5Sums.Append(digests[i]).Append("  ").Append(entries[i].Path).Append('\n');
-            }
-        }
-
-        return md5Sums.ToString();
-    }
-
-    /// <summary>dpkg-gencontrol's Installed-Size: 1 KiB per directory (the root included), ceil(size/1024) per file or link.</summary>
-    private static long InstalledSizeKiB(IReadOnlyList<PackageEntry> entries) =>
-        1 + entries.Sum(e => e.Kind == EntryKind.Directory ? 1 : (e.Size + 1023) / 1024);
-
     /// <summary>postinst, prerm and, when there is something to do after removal (a hook, the user's template), postrm.</summary>
     internal static (string Postinst, string Prerm, string? Postrm) MaintainerScripts(PackageSpec spec, TemplateSet templates, ScriptObject model) =>
     (
         TemplateRenderer.Render(templates, PostinstTemplate, model),
         TemplateRenderer.Render(templates, PrermTemplate, model),
         templates.IsOverridden(PostrmTemplate) || spec.Hooks.Any("deb", HookPoint.PostRemove) ? TemplateRenderer.Render(templates, PostrmTemplate, model) : null);
-
-    private static byte[] ControlTar(PackageSpec spec, TemplateSet templates, ScriptObject model, string md5Sums)
-    {
-        string control = TemplateRenderer.Render(templates, ControlTemplate, model);
-        (string postinst, string prerm, string? postrm) = MaintainerScripts(spec, templates, model);
-        DebControlCheck.Validate(control, templates.Origin(ControlTemplate));
-
-        // conffiles (deb-conffiles(5)): one absolute path a line, the files dpkg keeps a user's changes of.
-        string conffiles = string.Concat(spec.ConfigFiles.Select(e => "/" + e.Path + "\n"));
-
-        using var buffer = new MemoryStream();
-        using (Stream compressed = Compressor.Create(spec.Compression, spec.CompressionLevel, buffer))
-        using (var tar = new TarStreamWriter(compressed))
-        {
-            // Control members: plain files owned by root, scripts 0755, the rest 0644 (lintian control-file-has-bad-permissions).
-            tar.WriteDirectory("./", UnixPermissions.Directory, spec.BuildTime);
-            if (conffiles.Length > 0)
-            {
-                tar.WriteFile("./conffiles", UnixPermissions.Regular, spec.BuildTime, Encoding.UTF8.GetBytes(conffiles));
-            }
-
-            tar.WriteFile("./control", UnixPermissions.Regular, spec.BuildTime, Encoding.UTF8.GetBytes(EnsureFinalNewline(control)));
-            tar.WriteFile("./md5sums", UnixPermissions.Regular, spec.BuildTime, Encoding.UTF8.GetBytes(md5Sums));
-            tar.WriteFile("./postinst", UnixPermissions.Executable, spec.BuildTime, Encoding.UTF8.GetBytes(postinst));
-            if (postrm is not null)
-            {
-                tar.WriteFile("./postrm", UnixPermissions.Executable, spec.BuildTime, Encoding.UTF8.GetBytes(postrm));
-            }
-
-            tar.WriteFile("./prerm", UnixPermissions.Executable, spec.BuildTime, Encoding.UTF8.GetBytes(prerm));
-        }
-
-        return buffer.ToArray();
-    }
-
-    private static string EnsureFinalNewline(string text) => text.EndsWith('\n') ? text : text + "\n";
 }

@@ -22,6 +22,9 @@ public static partial class DebianNames
         return name;
     }
 
+    /// <summary>Whether <paramref name="name"/> is a valid Debian package name (deb-control(5), Package).</summary>
+    public static bool IsPackageName(string name) => PackageNamePattern().IsMatch(name);
+
     /// <summary>
     /// <c>UPSTREAM-REVISION</c>. The revision is always present, so a '-' inside the DKMS version stays part of
     /// the upstream version (dpkg splits at the last '-').

@@ -19,6 +19,9 @@ public static partial class RpmNames
         return name;
     }
 
+    /// <summary>Whether <paramref name="name"/> is a Name rpm accepts (letters, digits and . _ + -).</summary>
+    public static bool IsName(string name) => NamePattern().IsMatch(name);
+
     /// <summary>
     /// RPM Version: PACKAGE_VERSION with each '-' (which rpm reserves to separate Version from Release)
     /// turned into '_'. The DKMS version stays verbatim in /usr/src and in the scriptlets.

@@ -140,9 +140,19 @@ public sealed class RpmPackageFormat : IPackageFormat
                 .Select(s => new RpmScriptlet(s.Kind, TemplateRenderer.Render(context.Templates, s.Template, model).TrimEnd('\n'))),
         ];
 
+        RpmRelationships.Lists relationships = RpmRelationships.For(spec, scriptlets.Select(s => RpmScriptlets.Context(s.Kind)));
+        WriteBinary(output, spec, identity, spec.Entries, scriptlets, relationships, context);
+    }
+
+    /// <summary>
+    /// Writes a binary RPM of <paramref name="entries"/> (sorted by path) with the scriptlets and relationships given,
+    /// the package's own Provides and rpm's own Requires added: what every binary RPM format of dkmspack shares.
+    /// </summary>
+    internal static void WriteBinary(Stream output, PackageSpec spec, PackageIdentity identity, IReadOnlyList<PackageEntry> entries, IReadOnlyList<RpmScriptlet> scriptlets, RpmRelationships.Lists relationships, WriteContext context)
+    {
         using var payload = new ScratchFile(context.ScratchDirectory, ".payload.cpio");
-        PayloadSummary summary = WritePayload(spec, payload.Stream, new ProgressCounter(identity.Format, spec.Entries, context.Progress));
-        byte[] header = MainHeader(spec, identity, scriptlets, summary);
+        PayloadSummary summary = WritePayload(spec, entries, payload.Stream, new ProgressCounter(identity.Format, entries, context.Progress));
+        byte[] header = MainHeader(spec, identity, entries, scriptlets, relationships, summary);
 
         RpmHeaderSignature? signature = context.Signer is { } signer ? HeaderSignature(signer, spec.BuildTime, header) : null;
         payload.Rewind();
@@ -168,7 +178,7 @@ public sealed class RpmPackageFormat : IPackageFormat
         return new RpmHeaderSignature(tag, signer.SignDetached(time, header));
     }
 
-    private static PayloadSummary WritePayload(PackageSpec spec, Stream destination, ProgressCounter progress)
+    private static PayloadSummary WritePayload(PackageSpec spec, IReadOnlyList<PackageEntry> entries, Stream destination, ProgressCounter progress)
     {
         var compressed = new HashingWriteStream(destination, leaveOpen: true);
         Stream compressor = Compressor.Create(spec.Compression, spec.CompressionLevel, compressed);
@@ -176,7 +186,7 @@ public sealed class RpmPackageFormat : IPackageFormat
         string[] digests;
         using (var cpio = new RpmPayloadArchive(raw))
         {
-            digests = EntryArchiving.WriteAll(cpio, spec.Entries, HashAlgorithmName.SHA256, progress);
+            digests = EntryArchiving.WriteAll(cpio, entries, HashAlgorithmName.SHA256, progress);
         }
 
         // Dispose order matters: the cpio trailer, then the buffer and compressor (which write the
@@ -187,15 +197,15 @@ public sealed class RpmPackageFormat : IPackageFormat
         return new PayloadSummary(digests, raw.BytesWritten, raw.GetSha256Hex(), compressed.GetSha256Hex());
     }
 
-    private static byte[] MainHeader(PackageSpec spec, PackageIdentity identity, IReadOnlyList<RpmScriptlet> scriptlets, PayloadSummary payload)
+    private static byte[] MainHeader(PackageSpec spec, PackageIdentity identity, IReadOnlyList<PackageEntry> entries, IReadOnlyList<RpmScriptlet> scriptlets, RpmRelationships.Lists relationships, PayloadSummary payload)
     {
         string version = RpmNames.Version(spec);
         string release = RpmNames.Release(spec);
-        RpmHeaderBuilder header = CommonHeader(spec, identity.Name, identity.Architecture, spec.ContentSize, payload.CompressedSha256, payload.UncompressedSha256);
+        long size = entries.Sum(e => e.Kind == EntryKind.Directory ? 0 : e.Size);
+        RpmHeaderBuilder header = CommonHeader(spec, identity.Name, identity.Architecture, size, payload.CompressedSha256, payload.UncompressedSha256);
         RpmScriptlets.AddTo(header, scriptlets);
         header.AddString(RpmTag.SourceRpm, $"{identity.Name}-{version}-{release}.src.rpm");
-        Files(spec.Entries, payload.FileDigests).AddTo(header);
-        RpmRelationships.Lists relationships = RpmRelationships.For(spec, scriptlets.Select(s => RpmScriptlets.Context(s.Kind)));
+        Files(entries, payload.FileDigests).AddTo(header);
         RpmDependencies.AddProvides(header, RpmRelationships.Sorted(relationships.Provides.Prepend(new RpmDependency(identity.Name, RpmSense.Equal, $"{version}-{release}"))));
         RpmDependencies.AddRequires(header, Requires(spec, scriptlets, relationships));
         RpmDependencies.AddConflicts(header, relationships.Conflicts);

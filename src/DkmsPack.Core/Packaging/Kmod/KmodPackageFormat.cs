@@ -1,0 +1,91 @@
+using DkmsPack.Archives.Rpm;
+using DkmsPack.Diagnostics;
+using DkmsPack.Model;
+using DkmsPack.Packaging.Rpm;
+using DkmsPack.Rendering;
+using Scriban.Runtime;
+
+namespace DkmsPack.Packaging.Kmod;
+
+/// <summary>
+/// Prebuilt module RPMs in the "kmod" shape RPM Fusion's kmodtool gives them (docs/prebuilt-modules.md): one
+/// <c>kmod-NAME-KERNEL</c> package per kernel, for that kernel's architecture, requiring exactly that kernel
+/// (<c>kernel-uname-r = KERNEL</c>, which Fedora's and EL's kernel-core packages provide), providing
+/// <c>NAME-kmod</c>, with the modules in <c>/lib/modules/KERNEL/extra/NAME/</c> and %post/%postun running depmod.
+/// </summary>
+public sealed class KmodPackageFormat : IPackageFormat
+{
+    public const string FormatName = "kmod";
+    private const string PostTemplate = "kmod/post.sbn";
+    private const string PostunTemplate = "kmod/postun.sbn";
+
+    public string Name => FormatName;
+
+    public bool NeedsKernelModules => true;
+
+    /// <summary>The first kernel's package; <see cref="Outputs"/> has one per kernel, each validated here.</summary>
+    public PackageIdentity Identify(PackageSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        PackageIdentity[] identities = [.. spec.Kernels.Select(k => Identify(spec, k.Kernel))];
+        return identities.Length > 0 ? identities[0] : throw new InvalidOperationException("the prebuilt module formats need the kernels' modules built first");
+    }
+
+    public IReadOnlyList<PlannedOutput> Outputs(PackageSpec spec, PackageIdentity identity, BuildRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return
+        [
+            .. spec.Kernels.Select(kernel =>
+            {
+                PackageIdentity own = Identify(spec, kernel.Kernel);
+                return new PlannedOutput(own.FileName, own, (output, context) => Write(spec, kernel, own, output, context));
+            }),
+        ];
+    }
+
+    private static PackageIdentity Identify(PackageSpec spec, KernelTarget kernel)
+    {
+        string name = $"kmod-{spec.ModuleName}-{kernel.Release}";
+        if (!RpmNames.IsName(name))
+        {
+            throw DkmsPackException.Input(null, $"kernel {kernel.Release} gives the package name \"{name}\", which rpm does not allow", "rename the module in dkms.conf");
+        }
+
+        string version = $"{RpmNames.Version(spec)}-{RpmNames.Release(spec)}";
+        return new PackageIdentity(FormatName, name, version, kernel.RpmArchitecture, $"{name}-{version}.{kernel.RpmArchitecture}.rpm");
+    }
+
+    private static void Write(PackageSpec spec, KernelModules kernel, PackageIdentity identity, Stream output, WriteContext context)
+    {
+        ScriptObject model = TemplateModel.WithKernel(TemplateModel.Create(spec, identity), kernel.Kernel, spec.RemakeInitrd);
+        RpmScriptlet[] scriptlets =
+        [
+            new(RpmScriptletKind.Post, TemplateRenderer.Render(context.Templates, PostTemplate, model).TrimEnd('\n')),
+            new(RpmScriptletKind.PostUn, TemplateRenderer.Render(context.Templates, PostunTemplate, model).TrimEnd('\n')),
+        ];
+
+        // kmodtool's layout: the package owns /lib/modules/KERNEL/extra/NAME and its modules; rpm makes the parents.
+        long time = spec.BuildTime;
+        string directory = $"lib/modules/{kernel.Kernel.Release}/extra/{spec.ModuleName}";
+        List<PackageEntry> entries =
+        [
+            PackageEntry.Directory(directory, time),
+            .. kernel.Modules.Select(m => PackageEntry.File($"{directory}/{m.FileName}", UnixPermissions.Regular, m.Content, time)),
+        ];
+        entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+
+        string versionRelease = identity.Version;
+        var relationships = new RpmRelationships.Lists(
+            Requires: [new RpmDependency("kernel-uname-r", RpmSense.Equal, kernel.Kernel.Release)],
+            ScriptRequires: [],
+            Recommends: [],
+            Suggests: [],
+            Conflicts: [RpmDependency.Unversioned(RpmNames.PackageName(spec.ModuleName))],
+            Obsoletes: [],
+            Provides: RpmRelationships.Sorted([new RpmDependency($"{spec.ModuleName}-kmod", RpmSense.Equal, versionRelease), new RpmDependency($"kmod-{spec.ModuleName}", RpmSense.Equal, versionRelease)]),
+            UsesRichDependencies: false);
+        PackageSpec own = spec with { Summary = $"{spec.Summary} (Linux {kernel.Kernel.Release})" };
+        RpmPackageFormat.WriteBinary(output, own, identity, entries, scriptlets, relationships, context);
+    }
+}
