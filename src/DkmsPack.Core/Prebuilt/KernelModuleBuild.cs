@@ -59,7 +59,8 @@ public sealed partial class KernelModuleBuild : IDisposable
 
             if (built.Count == 0)
             {
-                throw DkmsPackException.Input(conf.DisplayPath, $"no module package to write: BUILD_EXCLUSIVE rules out every kernel given ({string.Join(", ", kernels)})", $"name a kernel the module supports with {OptionRef.To("kernel")}");
+                Diagnostic none = Diagnostic.Error(conf.DisplayPath, 0, $"no module package to write: BUILD_EXCLUSIVE rules out every kernel given ({string.Join(", ", kernels)})", $"name a kernel the module supports with {OptionRef.To("kernel")}");
+                throw new DkmsPackException([.. warnings, none], ExitCode.InvalidInput);
             }
 
             string moduleNames = string.Join(", ", conf.Modules.Select(m => m.DestModuleName));

@@ -21,6 +21,7 @@ internal sealed class ModuleBuilder
     private readonly DkmsConf _conf;
     private readonly string _scratch;
     private readonly int _jobs;
+    private string _build = string.Empty;
 
     public ModuleBuilder(PackageSpec spec, DkmsConf conf, string scratch, int jobs)
     {
@@ -38,6 +39,7 @@ internal sealed class ModuleBuilder
     {
         string tree = Path.Combine(_scratch, "tree");
         string build = Path.Combine(tree, _spec.ModuleName, _spec.ModuleVersion, "build");
+        _build = build;
         if (Directory.Exists(build))
         {
             Directory.Delete(build, recursive: true);
@@ -182,7 +184,10 @@ internal sealed class ModuleBuilder
     {
         if (exitCode != 0)
         {
-            throw DkmsPackException.Input(_conf.DisplayPath, line, $"{what} failed for kernel {kernel} (exit {exitCode}): {log.FirstError()}", $"see the make log {log.Path}");
+            // The compiler names the scratch copy; the user knows the file by its place in the tree.
+            string tree = Path.GetDirectoryName(_conf.DisplayPath) is { Length: > 0 } directory ? directory + "/" : string.Empty;
+            string error = log.FirstError().Replace(_build + "/", tree, StringComparison.Ordinal);
+            throw DkmsPackException.Input(_conf.DisplayPath, line, $"{what} failed for kernel {kernel} (exit {exitCode}): {error}", $"see the make log {log.Path}");
         }
     }
 
