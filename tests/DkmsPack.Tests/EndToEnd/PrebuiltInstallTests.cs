@@ -65,6 +65,33 @@ public sealed class PrebuiltInstallTests : IDisposable
         Assert.DoesNotContain($"{Module}.ko", File.ReadAllText($"/lib/modules/{kernel}/modules.dep"), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// What the real dkms built (into a private --dkmstree; dkms 3.x signs it with its MOK key, which it creates in
+    /// /var/lib/dkms when missing) is packaged byte for byte by --from-dkms.
+    /// </summary>
+    [Fact]
+    public void FromDkms_PackagesTheModuleDkmsBuilt_AsItIs()
+    {
+        string kernel = RequireInstallMachine();
+        string dkms = RealTool.Require("dkms");
+        string tree = ExampleModule.CopyRenamed(_temp, Module);
+        string sources = _temp.Combine("sources");
+        Directory.CreateDirectory(sources);
+        Directory.Move(tree, Path.Combine(sources, $"{Module}-0.1"));
+        string dkmsTree = _temp.Combine("dkms-tree");
+        Directory.CreateDirectory(dkmsTree);
+        var build = RealTool.Run(dkms, "build", "--dkmstree", dkmsTree, "--sourcetree", sources, "-m", Module, "-v", "0.1", "-k", kernel);
+        Assert.True(build.ExitCode == 0, build.StdOut + build.StdErr);
+        string dkmsModule = Directory.EnumerateFiles(Path.Combine(dkmsTree, Module, "0.1", kernel), Module + ".ko*", SearchOption.AllDirectories).Single();
+
+        var run = DkmsPackProcess.Run(["mkbmdeb", Path.Combine(sources, $"{Module}-0.1"), "--from-dkms", Path.Combine(dkmsTree, Module, "0.1"), "-k", kernel, "-o", _temp.Combine("out")]);
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        string root = _temp.Combine("root");
+        RealTool.RunChecked("dpkg-deb", "-x", Directory.EnumerateFiles(_temp.Combine("out"), "*.deb").Single(), root);
+        string packaged = Path.Combine(root, "lib", "modules", kernel, "updates", "dkms", Path.GetFileName(dkmsModule));
+        Assert.Equal(File.ReadAllBytes(dkmsModule), File.ReadAllBytes(packaged));
+    }
+
     private static string RequireInstallMachine()
     {
         SystemPackages.RequireOptIn();
