@@ -171,6 +171,24 @@ public sealed class PrebuiltPackageTests : IDisposable
         Assert.Contains($"was built for kernel {kernel}, not 9.9.9-other", wrongKernel.StdErr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Build_WithBothPrebuiltFormats_ListsOnePackagePerKernelAndFormat_InTheManifestAndSha256Sums()
+    {
+        string kernel = PrebuiltTrees.KernelWithHeaders();
+        string tree = ExampleModule.CopyRenamed(_temp, Module);
+        string output = _temp.Combine("out");
+
+        var run = DkmsPackProcess.Run(["build", tree, "--formats", "deb,bmdeb,kmod", "-k", kernel, "-o", output, "--json", "--maintainer", "T <t@example.org>"]);
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        using var manifest = System.Text.Json.JsonDocument.Parse(run.StdOut);
+        string[] formats = [.. manifest.RootElement.GetProperty("packages").EnumerateArray().Select(p => p.GetProperty("format").GetString()!)];
+        Assert.Equal(["deb", "bmdeb", "kmod"], formats);
+        var check = RealTool.Run(new RealToolOptions(WorkingDirectory: output), RealTool.Require("sha256sum"), "-c", "SHA256SUMS");
+        Assert.True(check.ExitCode == 0, check.StdOut + check.StdErr);
+        Assert.Equal(3, check.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
     private string ExtractControl(string dpkgDeb, string deb, string member)
     {
         string directory = _temp.Combine("control-" + member);
