@@ -52,6 +52,11 @@ internal sealed class KernelModuleOptions
         DefaultValueFactory = _ => "auto",
     };
 
+    public Option<bool> WithCertificate { get; } = new("--with-mok-cert")
+    {
+        Description = "Also write NAME-mok-cert, a package that installs the --sign-modules certificate and says how to enrol it with mokutil --import.",
+    };
+
     public Option<int?> Jobs { get; } = new("--jobs", "-j")
     {
         Description = "make -j for the module build (DKMS's parallel_jobs). Default: the number of processors.",
@@ -67,6 +72,7 @@ internal sealed class KernelModuleOptions
         command.Options.Add(SignModules);
         command.Options.Add(SignHash);
         command.Options.Add(CompressModules);
+        command.Options.Add(WithCertificate);
         command.Options.Add(Jobs);
     }
 
@@ -93,6 +99,7 @@ internal sealed class KernelModuleOptions
             Signing = Signing(parse.GetValue(SignModules), parse.GetValue(SignHash)!),
             Compression = Compression(parse.GetValue(CompressModules)!),
             Jobs = parse.GetValue(Jobs),
+            WithCertificatePackage = parse.GetValue(WithCertificate),
         };
     }
 

@@ -76,6 +76,12 @@ public sealed record PackageSpec
     /// </summary>
     public IReadOnlyList<KernelModules> Kernels { get; init; } = [];
 
+    /// <summary>
+    /// The DER certificate the prebuilt modules are signed with, when a certificate package was asked for
+    /// (--with-mok-cert): the prebuilt formats then also write a package that installs it for mokutil --import.
+    /// </summary>
+    public ReadOnlyMemory<byte>? SigningCertificate { get; init; }
+
     /// <summary>REMAKE_INITRD="yes" in dkms.conf: prebuilt module packages update the kernel's initramfs.</summary>
     public bool RemakeInitrd { get; init; }
 

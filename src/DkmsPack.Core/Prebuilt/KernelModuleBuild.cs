@@ -44,6 +44,14 @@ public sealed partial class KernelModuleBuild : IDisposable
             throw DkmsPackException.Options($"{OptionRef.To("kernel-source")} names the headers of one kernel, but {kernels.Count} kernels were given", $"build one kernel per run with {OptionRef.To("kernel-source")}, or install each kernel's headers under /lib/modules/KERNEL/build");
         }
 
+        ReadOnlyMemory<byte>? certificate = null;
+        if (request.WithCertificatePackage)
+        {
+            certificate = request.Signing is { } signing
+                ? ModuleSigning.CertificateDer(signing)
+                : throw DkmsPackException.Options($"{OptionRef.To("with-mok-cert")} packages the certificate the modules are signed with, but they are not signed", $"add {OptionRef.To("sign-modules")} KEY:CERT");
+        }
+
         DirectoryInfo scratch = Directory.CreateTempSubdirectory("dkmspack-modules-");
         try
         {
@@ -68,6 +76,7 @@ public sealed partial class KernelModuleBuild : IDisposable
             {
                 Kernels = built,
                 RemakeInitrd = conf.Recipe.RemakesInitrd,
+                SigningCertificate = certificate,
                 Summary = derivedTexts.Summary ? $"{spec.ModuleName} kernel module, prebuilt" : spec.Summary,
                 Description = derivedTexts.Description ? $"The Linux kernel module{(conf.Modules.Count == 1 ? string.Empty : "s")} {moduleNames} of {spec.ModuleName} {spec.ModuleVersion}, built ahead of time." : spec.Description,
             };

@@ -24,6 +24,12 @@ internal static class ModuleSigning
 {
     public static byte[] Sign(byte[] module, ModuleSigningRequest signing) =>
         throw DkmsPackException.Options("module signing is not available yet");
+
+    public static ReadOnlyMemory<byte> CertificateDer(ModuleSigningRequest signing)
+    {
+        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(signing.CertificatePath);
+        return certificate.RawData;
+    }
 }
 
 internal static class ModuleCompressors

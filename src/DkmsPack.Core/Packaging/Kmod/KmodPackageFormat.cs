@@ -18,6 +18,7 @@ public sealed class KmodPackageFormat : IPackageFormat
     public const string FormatName = "kmod";
     private const string PostTemplate = "kmod/post.sbn";
     private const string PostunTemplate = "kmod/postun.sbn";
+    private const string CertificatePostTemplate = "kmod/mok-post.sbn";
 
     public string Name => FormatName;
 
@@ -34,7 +35,7 @@ public sealed class KmodPackageFormat : IPackageFormat
     public IReadOnlyList<PlannedOutput> Outputs(PackageSpec spec, PackageIdentity identity, BuildRequest request)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return
+        List<PlannedOutput> outputs =
         [
             .. spec.Kernels.Select(kernel =>
             {
@@ -42,6 +43,30 @@ public sealed class KmodPackageFormat : IPackageFormat
                 return new PlannedOutput(own.FileName, own, (output, context) => Write(spec, kernel, own, output, context));
             }),
         ];
+        if (spec.SigningCertificate is { } certificate)
+        {
+            string name = $"{spec.ModuleName}-{ModuleCertificate.PackageSuffix}";
+            string version = $"{RpmNames.Version(spec)}-{RpmNames.Release(spec)}";
+            var own = new PackageIdentity(FormatName, name, version, "noarch", $"{name}-{version}.noarch.rpm");
+            outputs.Add(new PlannedOutput(own.FileName, own, (output, context) => WriteCertificate(spec, certificate, own, output, context)));
+        }
+
+        return outputs;
+    }
+
+    /// <summary>The package that installs the signing certificate for mokutil --import, and says how to enrol it.</summary>
+    private static void WriteCertificate(PackageSpec spec, ReadOnlyMemory<byte> certificate, PackageIdentity identity, Stream output, WriteContext context)
+    {
+        ScriptObject model = ModuleCertificate.Model(spec, identity);
+        RpmScriptlet[] scriptlets = [new(RpmScriptletKind.Post, TemplateRenderer.Render(context.Templates, CertificatePostTemplate, model).TrimEnd('\n'))];
+        List<PackageEntry> entries = [.. ModuleCertificate.Entries(identity, certificate, spec.BuildTime)];
+        var relationships = new RpmRelationships.Lists([], [], [], [], [], [], [], UsesRichDependencies: false);
+        PackageSpec own = spec with
+        {
+            Summary = $"Secure Boot certificate of the {spec.ModuleName} kernel modules",
+            Description = $"The certificate of the key that signs the prebuilt {spec.ModuleName} modules, in DER form at {ModuleCertificate.InstalledPath(identity)}, for mokutil --import. After installation the package says how to enrol it.",
+        };
+        RpmPackageFormat.WriteBinary(output, own, identity, entries, scriptlets, relationships, context);
     }
 
     private static PackageIdentity Identify(PackageSpec spec, KernelTarget kernel)

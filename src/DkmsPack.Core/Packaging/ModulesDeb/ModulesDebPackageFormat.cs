@@ -19,6 +19,8 @@ public sealed class ModulesDebPackageFormat : IPackageFormat
     private const string ControlTemplate = "bmdeb/control.sbn";
     private const string PostinstTemplate = "bmdeb/postinst.sbn";
     private const string PostrmTemplate = "bmdeb/postrm.sbn";
+    private const string CertificateControlTemplate = "bmdeb/mok-control.sbn";
+    private const string CertificatePostinstTemplate = "bmdeb/mok-postinst.sbn";
 
     /// <summary>Debian's DKMS puts every module here (dkms: override_dest_module_location), whatever DEST_MODULE_LOCATION says.</summary>
     private const string ModuleDirectory = "updates/dkms";
@@ -38,7 +40,7 @@ public sealed class ModulesDebPackageFormat : IPackageFormat
     public IReadOnlyList<PlannedOutput> Outputs(PackageSpec spec, PackageIdentity identity, BuildRequest request)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return
+        List<PlannedOutput> outputs =
         [
             .. spec.Kernels.Select(kernel =>
             {
@@ -46,6 +48,35 @@ public sealed class ModulesDebPackageFormat : IPackageFormat
                 return new PlannedOutput(own.FileName, own, (output, context) => Write(spec, kernel, own, output, context));
             }),
         ];
+        if (spec.SigningCertificate is { } certificate)
+        {
+            string name = $"{BaseName(spec)}-{ModuleCertificate.PackageSuffix}";
+            string version = DebianNames.Version(spec);
+            var own = new PackageIdentity(FormatName, name, version, "all", $"{name}_{version}_all.deb");
+            outputs.Add(new PlannedOutput(own.FileName, own, (output, context) => WriteCertificate(spec, certificate, own, output, context)));
+        }
+
+        return outputs;
+    }
+
+    /// <summary>The package that installs the signing certificate for mokutil --import, and says how to enrol it.</summary>
+    private static void WriteCertificate(PackageSpec spec, ReadOnlyMemory<byte> certificate, PackageIdentity identity, Stream output, WriteContext context)
+    {
+        ScriptObject model = ModuleCertificate.Model(spec, identity);
+        ScriptObject package = TemplateModel.Package(model);
+        DebPackageFormat.AddDebianLicense(package, spec);
+        long time = spec.BuildTime;
+        List<PackageEntry> entries =
+        [
+            .. DebPackageFormat.DocEntries(context.Templates, model, identity.Name, time),
+            .. ModuleCertificate.Entries(identity, certificate, time),
+        ];
+        entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        package["installed_size"] = DebArchive.InstalledSizeKiB(entries);
+        string control = TemplateRenderer.Render(context.Templates, CertificateControlTemplate, model);
+        DebControlCheck.Validate(control, context.Templates.Origin(CertificateControlTemplate));
+        var members = new DebArchive.ControlMembers(control, TemplateRenderer.Render(context.Templates, CertificatePostinstTemplate, model), Prerm: null, Postrm: null, Conffiles: []);
+        DebArchive.Write(output, spec, entries, members, new ProgressCounter(FormatName, entries, context.Progress), context);
     }
 
     private static PackageIdentity Identify(PackageSpec spec, KernelTarget kernel)
@@ -70,6 +101,7 @@ public sealed class ModulesDebPackageFormat : IPackageFormat
         DebPackageFormat.AddDebianLicense(package, spec);
         package["dkms_package"] = DebianNames.PackageName(spec.ModuleName);
         package["provides"] = $"{BaseName(spec)}-modules (= {identity.Version})";
+        package["recommends"] = spec.SigningCertificate is null ? string.Empty : $"{BaseName(spec)}-{ModuleCertificate.PackageSuffix}";
 
         long time = spec.BuildTime;
         string directory = $"lib/modules/{kernel.Kernel.Release}/{ModuleDirectory}";
