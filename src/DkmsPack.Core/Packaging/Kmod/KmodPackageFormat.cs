@@ -28,43 +28,30 @@ public sealed class KmodPackageFormat : IPackageFormat
     public PackageIdentity Identify(PackageSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        PackageIdentity[] identities = [.. spec.Kernels.Select(k => Identify(spec, k.Kernel))];
-        return identities.Length > 0 ? identities[0] : throw new InvalidOperationException("the prebuilt module formats need the kernels' modules built first");
+        return PrebuiltPackages.Identify(spec, kernel => Identify(spec, kernel));
     }
 
     public IReadOnlyList<PlannedOutput> Outputs(PackageSpec spec, PackageIdentity identity, BuildRequest request)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        List<PlannedOutput> outputs =
-        [
-            .. spec.Kernels.Select(kernel =>
-            {
-                PackageIdentity own = Identify(spec, kernel.Kernel);
-                return new PlannedOutput(own.FileName, own, (output, context) => Write(spec, kernel, own, output, context));
-            }),
-        ];
-        if (spec.SigningCertificate is { } certificate)
-        {
-            string name = $"{spec.ModuleName}-{ModuleCertificate.PackageSuffix}";
-            string version = $"{RpmNames.Version(spec)}-{RpmNames.Release(spec)}";
-            var own = new PackageIdentity(FormatName, name, version, "noarch", $"{name}-{version}.noarch.rpm");
-            outputs.Add(new PlannedOutput(own.FileName, own, (output, context) => WriteCertificate(spec, certificate, own, output, context)));
-        }
-
-        return outputs;
+        return PrebuiltPackages.Outputs(spec, new PrebuiltPackages.Shape(
+            kernel => Identify(spec, kernel),
+            (kernel, own, output, context) => Write(spec, kernel, own, output, context),
+            new PackageIdentity(FormatName, $"{spec.ModuleName}-{PrebuiltPackages.CertificatePackageSuffix}", RpmVersion(spec), "noarch", $"{spec.ModuleName}-{PrebuiltPackages.CertificatePackageSuffix}-{RpmVersion(spec)}.noarch.rpm"),
+            (certificate, own, output, context) => WriteCertificate(spec, certificate, own, output, context)));
     }
 
     /// <summary>The package that installs the signing certificate for mokutil --import, and says how to enrol it.</summary>
     private static void WriteCertificate(PackageSpec spec, ReadOnlyMemory<byte> certificate, PackageIdentity identity, Stream output, WriteContext context)
     {
-        ScriptObject model = ModuleCertificate.Model(spec, identity);
+        ScriptObject model = PrebuiltPackages.CertificateModel(spec, identity);
         RpmScriptlet[] scriptlets = [new(RpmScriptletKind.Post, TemplateRenderer.Render(context.Templates, CertificatePostTemplate, model).TrimEnd('\n'))];
-        List<PackageEntry> entries = [.. ModuleCertificate.Entries(identity, certificate, spec.BuildTime)];
+        List<PackageEntry> entries = [.. PrebuiltPackages.CertificateEntries(identity, certificate, spec.BuildTime)];
         var relationships = new RpmRelationships.Lists([], [], [], [], [], [], [], UsesRichDependencies: false);
         PackageSpec own = spec with
         {
             Summary = $"Secure Boot certificate of the {spec.ModuleName} kernel modules",
-            Description = $"The certificate of the key that signs the prebuilt {spec.ModuleName} modules, in DER form at {ModuleCertificate.InstalledPath(identity)}, for mokutil --import. After installation the package says how to enrol it.",
+            Description = $"The certificate of the key that signs the prebuilt {spec.ModuleName} modules, in DER form at {PrebuiltPackages.CertificatePath(identity)}, for mokutil --import. After installation the package says how to enrol it.",
         };
         RpmPackageFormat.WriteBinary(output, own, identity, entries, scriptlets, relationships, context);
     }
@@ -77,9 +64,11 @@ public sealed class KmodPackageFormat : IPackageFormat
             throw DkmsPackException.Input(null, $"kernel {kernel.Release} gives the package name \"{name}\", which rpm does not allow", "rename the module in dkms.conf");
         }
 
-        string version = $"{RpmNames.Version(spec)}-{RpmNames.Release(spec)}";
+        string version = RpmVersion(spec);
         return new PackageIdentity(FormatName, name, version, kernel.RpmArchitecture, $"{name}-{version}.{kernel.RpmArchitecture}.rpm");
     }
+
+    private static string RpmVersion(PackageSpec spec) => $"{RpmNames.Version(spec)}-{RpmNames.Release(spec)}";
 
     private static void Write(PackageSpec spec, KernelModules kernel, PackageIdentity identity, Stream output, WriteContext context)
     {

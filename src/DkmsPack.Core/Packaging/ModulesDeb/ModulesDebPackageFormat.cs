@@ -33,43 +33,30 @@ public sealed class ModulesDebPackageFormat : IPackageFormat
     public PackageIdentity Identify(PackageSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        PackageIdentity[] identities = [.. spec.Kernels.Select(k => Identify(spec, k.Kernel))];
-        return identities.Length > 0 ? identities[0] : throw new InvalidOperationException("the prebuilt module formats need the kernels' modules built first");
+        return PrebuiltPackages.Identify(spec, kernel => Identify(spec, kernel));
     }
 
     public IReadOnlyList<PlannedOutput> Outputs(PackageSpec spec, PackageIdentity identity, BuildRequest request)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        List<PlannedOutput> outputs =
-        [
-            .. spec.Kernels.Select(kernel =>
-            {
-                PackageIdentity own = Identify(spec, kernel.Kernel);
-                return new PlannedOutput(own.FileName, own, (output, context) => Write(spec, kernel, own, output, context));
-            }),
-        ];
-        if (spec.SigningCertificate is { } certificate)
-        {
-            string name = $"{BaseName(spec)}-{ModuleCertificate.PackageSuffix}";
-            string version = DebianNames.Version(spec);
-            var own = new PackageIdentity(FormatName, name, version, "all", $"{name}_{version}_all.deb");
-            outputs.Add(new PlannedOutput(own.FileName, own, (output, context) => WriteCertificate(spec, certificate, own, output, context)));
-        }
-
-        return outputs;
+        return PrebuiltPackages.Outputs(spec, new PrebuiltPackages.Shape(
+            kernel => Identify(spec, kernel),
+            (kernel, own, output, context) => Write(spec, kernel, own, output, context),
+            new PackageIdentity(FormatName, $"{BaseName(spec)}-{PrebuiltPackages.CertificatePackageSuffix}", DebianNames.Version(spec), "all", $"{BaseName(spec)}-{PrebuiltPackages.CertificatePackageSuffix}_{DebianNames.Version(spec)}_all.deb"),
+            (certificate, own, output, context) => WriteCertificate(spec, certificate, own, output, context)));
     }
 
     /// <summary>The package that installs the signing certificate for mokutil --import, and says how to enrol it.</summary>
     private static void WriteCertificate(PackageSpec spec, ReadOnlyMemory<byte> certificate, PackageIdentity identity, Stream output, WriteContext context)
     {
-        ScriptObject model = ModuleCertificate.Model(spec, identity);
+        ScriptObject model = PrebuiltPackages.CertificateModel(spec, identity);
         ScriptObject package = TemplateModel.Package(model);
         DebPackageFormat.AddDebianLicense(package, spec);
         long time = spec.BuildTime;
         List<PackageEntry> entries =
         [
             .. DebPackageFormat.DocEntries(context.Templates, model, identity.Name, time),
-            .. ModuleCertificate.Entries(identity, certificate, time),
+            .. PrebuiltPackages.CertificateEntries(identity, certificate, time),
         ];
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         package["installed_size"] = DebArchive.InstalledSizeKiB(entries);
@@ -101,7 +88,7 @@ public sealed class ModulesDebPackageFormat : IPackageFormat
         DebPackageFormat.AddDebianLicense(package, spec);
         package["dkms_package"] = DebianNames.PackageName(spec.ModuleName);
         package["provides"] = $"{BaseName(spec)}-modules (= {identity.Version})";
-        package["recommends"] = spec.SigningCertificate is null ? string.Empty : $"{BaseName(spec)}-{ModuleCertificate.PackageSuffix}";
+        package["recommends"] = spec.SigningCertificate is null ? string.Empty : $"{BaseName(spec)}-{PrebuiltPackages.CertificatePackageSuffix}";
 
         long time = spec.BuildTime;
         string directory = $"lib/modules/{kernel.Kernel.Release}/{ModuleDirectory}";
