@@ -168,10 +168,11 @@ public static class ModuleCompression
 
     private static byte[] CompressZstd(ReadOnlySpan<byte> module, int level)
     {
-        // One frame, compressed in one call so that its header records the content size: kmod (libkmod-file-zstd.c,
-        // since kmod 33) sizes its buffer by ZSTD_getFrameContentSize and refuses a frame without it. The checksum
-        // is what the zstd tool writes by default (and so what kbuild's modules_install writes); both decoders
-        // check it. Single-threaded, so that the output does not depend on the machine.
+        // One frame, compressed in one call so that its header records the content size: current kmod
+        // (https://github.com/kmod-project/kmod/blob/master/libkmod/libkmod-file-zstd.c) sizes its buffer by
+        // ZSTD_getFrameContentSize and refuses a frame without it. The checksum is what the zstd tool writes by
+        // default (and so what kbuild's modules_install writes); both decoders check it. Single-threaded, so that
+        // the output does not depend on the machine.
         using var compressor = new Compressor(level);
         compressor.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
         compressor.SetParameter(ZSTD_cParameter.ZSTD_c_contentSizeFlag, 1);
