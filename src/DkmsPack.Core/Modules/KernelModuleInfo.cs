@@ -120,6 +120,11 @@ public sealed class KernelModuleInfo
                 source.Read(0, magic);
                 if (ModuleCompression.Detect(magic) == ModuleCompressionMethod.Zstd)
                 {
+                    if (source.Length > ModuleCompression.MaxDecompressedBytes)
+                    {
+                        throw Fail(path, $"is a {source.Length.ToString(CultureInfo.InvariantCulture)}-byte zstd file, larger than any module");
+                    }
+
                     byte[] decompressed = ModuleCompression.Decompress(File.ReadAllBytes(path), ModuleCompressionMethod.Zstd, path);
                     return Read(decompressed, path);
                 }

@@ -212,6 +212,18 @@ public sealed partial class ModuleSignerTests(KernelModuleFixture fixture)
         Assert.Equal(File.ReadAllBytes(fixture.Keys.Dkms.Certificate), key.CertificateDer.ToArray());
     }
 
+    [Theory]
+    [InlineData("md5")]
+    [InlineData("sha224")]
+    [InlineData("")]
+    public void ParseHash_Unsupported_NamesTheChoices(string name)
+    {
+        DkmsPackException error = Assert.Throws<DkmsPackException>(() => ModuleSigner.ParseHash(name, "dkmspack.toml"));
+
+        Assert.Equal("dkmspack.toml", error.Diagnostics[0].File);
+        Assert.Contains("sha256, sha384, sha512, sha1", error.Diagnostics[0].Remedy, StringComparison.Ordinal);
+    }
+
     internal static string ColonHex(string hex) =>
         string.Join(':', Enumerable.Range(0, hex.Length / 2).Select(i => hex.Substring(i * 2, 2).ToUpperInvariant()));
 
