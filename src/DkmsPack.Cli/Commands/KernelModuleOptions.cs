@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DkmsPack.Diagnostics;
+using DkmsPack.Modules;
 using DkmsPack.Prebuilt;
 
 namespace DkmsPack.Cli.Commands;
@@ -40,7 +41,7 @@ internal sealed class KernelModuleOptions
 
     public Option<string> SignHash { get; } = new("--sign-hash")
     {
-        Description = "The module signature's hash, as the kernel's sign-file takes it: sha256, sha384 or sha512.",
+        Description = "The module signature's hash, as the kernel's sign-file takes it: sha256, sha384, sha512 or sha1.",
         HelpName = "hash",
         DefaultValueFactory = _ => "sha256",
     };
@@ -116,21 +117,16 @@ internal sealed class KernelModuleOptions
             throw DkmsPackException.Options($"--sign-modules \"{keyAndCertificate}\" is not KEY:CERT", "give the private key and the certificate separated by a colon, e.g. /var/lib/dkms/mok.key:/var/lib/dkms/mok.pub");
         }
 
-        if (hash is not ("sha256" or "sha384" or "sha512"))
-        {
-            throw DkmsPackException.Options($"--sign-hash \"{hash}\" is not a hash the kernel checks modules with", "use sha256, sha384 or sha512");
-        }
-
         return new ModuleSigningRequest(keyAndCertificate[..colon], keyAndCertificate[(colon + 1)..], hash);
     }
 
-    private static ModuleCompression Compression(string method) => method switch
+    private static ModuleCompressionMethod? Compression(string method) => method switch
     {
-        "auto" => ModuleCompression.Auto,
-        "none" => ModuleCompression.None,
-        "gzip" => ModuleCompression.Gzip,
-        "xz" => ModuleCompression.Xz,
-        "zstd" => ModuleCompression.Zstd,
+        "auto" => null,
+        "none" => ModuleCompressionMethod.None,
+        "gzip" => ModuleCompressionMethod.Gzip,
+        "xz" => ModuleCompressionMethod.Xz,
+        "zstd" => ModuleCompressionMethod.Zstd,
         _ => throw DkmsPackException.Options($"--compress-modules \"{method}\" is not a compression", "use auto, none, gzip, xz or zstd"),
     };
 }

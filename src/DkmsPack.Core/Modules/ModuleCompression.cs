@@ -16,7 +16,7 @@ public enum ModuleCompressionMethod
     /// <summary><c>.ko.xz</c>: an xz stream with a CRC32 check. Not written yet (docs/module-signing.md).</summary>
     Xz,
 
-    /// <summary><c>.ko.gz</c>: recognised when reading, never written.</summary>
+    /// <summary><c>.ko.gz</c>: gzip -9 without name or time, as kbuild's <c>gzip -n</c>.</summary>
     Gzip,
 }
 
@@ -83,6 +83,8 @@ public static class ModuleCompression
         // (lib/xz, used by CONFIG_MODULE_DECOMPRESS) checks CRC32 or nothing, not xz's default CRC64. An encoder
         // (liblzma, src/DkmsPack.Core/Compression/) must be called with exactly those settings here.
         ModuleCompressionMethod.Xz => throw DkmsPackException.Options("compressing modules with xz is not available yet", "compress them with zstd (.ko.zst), or not at all"),
+        // kbuild's `gzip -n -f`: no name or time in the header (our writer never stores them), level 9 as DKMS's gzip -9.
+        ModuleCompressionMethod.Gzip => DkmsPack.Compression.Compressor.GzipBytes(module),
         _ => throw DkmsPackException.Options($"compressing modules with {DisplayName(method)} is not supported", "compress them with zstd (.ko.zst), or not at all"),
     };
 
@@ -94,9 +96,14 @@ public static class ModuleCompression
             return compressed.ToArray();
         }
 
+        if (method == ModuleCompressionMethod.Gzip)
+        {
+            return DecompressGzip(compressed, origin);
+        }
+
         if (method != ModuleCompressionMethod.Zstd)
         {
-            throw DkmsPackException.Input(origin, $"is {DisplayName(method)}-compressed, and dkmspack reads only zstd-compressed modules", "decompress it first (xz -d, gzip -d)");
+            throw DkmsPackException.Input(origin, $"is {DisplayName(method)}-compressed, and dkmspack reads only zstd- and gzip-compressed modules", "decompress it first (xz -d)");
         }
 
         try
@@ -118,6 +125,32 @@ public static class ModuleCompression
         catch (ZstdException ex)
         {
             throw DkmsPackException.Input(origin, $"is damaged zstd data ({ex.Message})", "compress the module again", inner: ex);
+        }
+    }
+
+    /// <summary>A gzip-compressed module's content, at most <see cref="MaxDecompressedBytes"/>.</summary>
+    private static byte[] DecompressGzip(ReadOnlySpan<byte> compressed, string? origin)
+    {
+        try
+        {
+            using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(compressed.ToArray()), System.IO.Compression.CompressionMode.Decompress);
+            using var content = new MemoryStream();
+            byte[] buffer = new byte[1 << 16];
+            for (int read; (read = gzip.Read(buffer)) > 0;)
+            {
+                if (content.Length + read > MaxDecompressedBytes)
+                {
+                    throw DkmsPackException.Input(origin, $"decompresses to more than {MaxDecompressedBytes >> 20} MiB, which is no kernel module", "check the file");
+                }
+
+                content.Write(buffer, 0, read);
+            }
+
+            return content.ToArray();
+        }
+        catch (InvalidDataException ex)
+        {
+            throw DkmsPackException.Input(origin, $"is damaged gzip data ({ex.Message.TrimEnd('.')})", "compress the module again", inner: ex);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using DkmsPack.Model;
 
 namespace DkmsPack.Prebuilt;
@@ -41,21 +40,9 @@ internal static class KernelArchitectures
     public static Architecture? FromConfig(KernelConfig config) =>
         s_architectures.FirstOrDefault(a => config.IsEnabled(a.ConfigSymbol) && (a.ConfigCondition is null || config.IsEnabled(a.ConfigCondition)));
 
-    /// <summary>The architecture of an ELF file from its first 20 bytes (e_ident and e_machine), or null.</summary>
-    public static Architecture? FromElfHeader(ReadOnlySpan<byte> header)
-    {
-        const int IdentDataOffset = 5;
-        const byte DataLittleEndian = 1;
-        const int MachineOffset = 18;
-        if (header.Length < MachineOffset + 2 || !header.StartsWith("\x7F"u8) || !header[1..4].SequenceEqual("ELF"u8))
-        {
-            return null;
-        }
-
-        bool little = header[IdentDataOffset] == DataLittleEndian;
-        ushort machine = little ? BinaryPrimitives.ReadUInt16LittleEndian(header[MachineOffset..]) : BinaryPrimitives.ReadUInt16BigEndian(header[MachineOffset..]);
-        return s_architectures.FirstOrDefault(a => a.ElfMachine == machine && (a.LittleEndian is null || a.LittleEndian == little));
-    }
+    /// <summary>The architecture of a module by its ELF header's e_machine and byte order, or null.</summary>
+    public static Architecture? FromElf(ushort machine, bool bigEndian) =>
+        s_architectures.FirstOrDefault(a => a.ElfMachine == machine && (a.LittleEndian is null || a.LittleEndian == !bigEndian));
 
     /// <summary>The machine's own architecture, for a kernel whose headers and modules do not tell.</summary>
     public static Architecture? FromProcess(System.Runtime.InteropServices.Architecture architecture) => architecture switch

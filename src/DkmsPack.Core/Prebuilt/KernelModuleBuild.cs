@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using DkmsPack.Compression;
 using DkmsPack.Diagnostics;
 using DkmsPack.Dkms;
 using DkmsPack.Model;
+using DkmsPack.Modules;
 
 namespace DkmsPack.Prebuilt;
 
@@ -44,12 +45,19 @@ public sealed partial class KernelModuleBuild : IDisposable
             throw DkmsPackException.Options($"{OptionRef.To("kernel-source")} names the headers of one kernel, but {kernels.Count} kernels were given", $"build one kernel per run with {OptionRef.To("kernel-source")}, or install each kernel's headers under /lib/modules/KERNEL/build");
         }
 
+        if (request.WithCertificatePackage && request.Signing is null)
+        {
+            throw DkmsPackException.Options($"{OptionRef.To("with-mok-cert")} packages the certificate the modules are signed with, but they are not signed", $"add {OptionRef.To("sign-modules")} KEY:CERT");
+        }
+
+        // The key is loaded (and checked against its certificate) before anything is built.
+        using ModuleSigningKey? key = request.Signing is { } signing ? ModuleSigningKey.Load(signing.KeyPath, signing.CertificatePath) : null;
+        HashAlgorithmName hash = request.Signing is { } asked ? ModuleSigner.ParseHash(asked.Hash, OptionRef.To("sign-hash")) : ModuleSigner.DefaultHash;
+        // (Not a conditional expression: its null would become an empty ReadOnlyMemory through byte[]'s conversion.)
         ReadOnlyMemory<byte>? certificate = null;
         if (request.WithCertificatePackage)
         {
-            certificate = request.Signing is { } signing
-                ? ModuleSigning.CertificateDer(signing)
-                : throw DkmsPackException.Options($"{OptionRef.To("with-mok-cert")} packages the certificate the modules are signed with, but they are not signed", $"add {OptionRef.To("sign-modules")} KEY:CERT");
+            certificate = key!.CertificateDer.ToArray();
         }
 
         DirectoryInfo scratch = Directory.CreateTempSubdirectory("dkmspack-modules-");
@@ -59,7 +67,7 @@ public sealed partial class KernelModuleBuild : IDisposable
             var built = new List<KernelModules>();
             foreach (string kernel in kernels)
             {
-                if (ForKernel(spec, conf, request, kernel, scratch.FullName, warnings) is { } modules)
+                if (ForKernel(spec, conf, request, kernel, scratch.FullName, key, hash, warnings) is { } modules)
                 {
                     built.Add(modules);
                 }
@@ -124,7 +132,7 @@ public sealed partial class KernelModuleBuild : IDisposable
             : throw DkmsPackException.Options("no kernel was named and the running kernel is unknown", $"name the kernel with {OptionRef.To("kernel")}");
     }
 
-    private static KernelModules? ForKernel(PackageSpec spec, DkmsConf conf, KernelModuleRequest request, string kernel, string scratch, List<Diagnostic> warnings)
+    private static KernelModules? ForKernel(PackageSpec spec, DkmsConf conf, KernelModuleRequest request, string kernel, string scratch, ModuleSigningKey? key, HashAlgorithmName hash, List<Diagnostic> warnings)
     {
         string headers = request.KernelSourceDirectory ?? Path.Combine(request.ModulesRoot, kernel, "build");
         bool haveHeaders = File.Exists(Path.Combine(headers, "Makefile"));
@@ -171,15 +179,19 @@ public sealed partial class KernelModuleBuild : IDisposable
 
         string final = Path.Combine(scratch, "final", kernel);
         Directory.CreateDirectory(final);
-        ModuleCompression compression = CompressionFor(request.Compression, config, request.ModulesRoot, kernel);
+        ModuleCompressionMethod compression = request.Compression ?? CompressionOf(config, request.ModulesRoot, kernel);
         var packaged = new List<BuiltModule>();
         for (int i = 0; i < conf.Modules.Count; i++)
         {
             string name = plan.Expand(conf.Modules[i].DestModuleName) + ".ko";
             byte[] module = ModuleFile.ReadUncompressed(modules[i]);
-            ModuleFile.CheckBuiltFor(module, modules[i], kernel);
-            module = request.Signing is { } signing ? ModuleFile.Sign(module, signing) : module;
-            (byte[] bytes, string suffix) = ModuleFile.Compress(module, compression);
+            KernelModuleInfo.Read(module, modules[i]).EnsureBuiltFor(kernel, modules[i]);
+
+            // Signed before it is compressed: the kernel checks the signature of the decompressed module.
+            // A module DKMS signed already is signed again with the key asked for (its own signature is dropped).
+            module = key is null ? module : ModuleSigner.Sign(ModuleSignatureLayout.WithoutSignature(module), key, hash, modules[i]);
+            byte[] bytes = ModuleCompression.Compress(module, compression);
+            string suffix = ModuleCompression.FileSuffix(compression);
             string path = Path.Combine(final, name + suffix);
             File.WriteAllBytes(path, bytes);
             packaged.Add(new BuiltModule(name + suffix, new DiskContent(path, bytes.LongLength)));
@@ -223,7 +235,7 @@ public sealed partial class KernelModuleBuild : IDisposable
             return configured;
         }
 
-        if (modules.Count > 0 && KernelArchitectures.FromElfHeader(ModuleFile.ReadUncompressed(modules[0])) is { } fromModule)
+        if (modules.Count > 0 && KernelModuleInfo.Read(ModuleFile.ReadUncompressed(modules[0]), modules[0]) is var info && KernelArchitectures.FromElf(info.Machine, info.IsBigEndian) is { } fromModule)
         {
             return fromModule;
         }
@@ -233,30 +245,25 @@ public sealed partial class KernelModuleBuild : IDisposable
     }
 
     /// <summary>
-    /// Auto: what the kernel does with its own modules (CONFIG_MODULE_COMPRESS_*; without headers, what modules.dep
+    /// What the kernel does with its own modules (CONFIG_MODULE_COMPRESS_*; without headers, what modules.dep
     /// names, as DKMS's set_module_suffix reads it).
     /// </summary>
-    private static ModuleCompression CompressionFor(ModuleCompression asked, KernelConfig? config, string modulesRoot, string kernel)
+    private static ModuleCompressionMethod CompressionOf(KernelConfig? config, string modulesRoot, string kernel)
     {
-        if (asked != ModuleCompression.Auto)
-        {
-            return asked;
-        }
-
         if (config is not null)
         {
-            return config.IsEnabled("CONFIG_MODULE_COMPRESS_ZSTD") ? ModuleCompression.Zstd
-                : config.IsEnabled("CONFIG_MODULE_COMPRESS_XZ") ? ModuleCompression.Xz
-                : config.IsEnabled("CONFIG_MODULE_COMPRESS_GZIP") ? ModuleCompression.Gzip
-                : ModuleCompression.None;
+            return config.IsEnabled("CONFIG_MODULE_COMPRESS_ZSTD") ? ModuleCompressionMethod.Zstd
+                : config.IsEnabled("CONFIG_MODULE_COMPRESS_XZ") ? ModuleCompressionMethod.Xz
+                : config.IsEnabled("CONFIG_MODULE_COMPRESS_GZIP") ? ModuleCompressionMethod.Gzip
+                : ModuleCompressionMethod.None;
         }
 
         string modulesDep = Path.Combine(modulesRoot, kernel, "modules.dep");
         string text = File.Exists(modulesDep) ? File.ReadAllText(modulesDep) : string.Empty;
-        return text.Contains(".ko.zst:", StringComparison.Ordinal) ? ModuleCompression.Zstd
-            : text.Contains(".ko.xz:", StringComparison.Ordinal) ? ModuleCompression.Xz
-            : text.Contains(".ko.gz:", StringComparison.Ordinal) ? ModuleCompression.Gzip
-            : ModuleCompression.None;
+        return text.Contains(".ko.zst:", StringComparison.Ordinal) ? ModuleCompressionMethod.Zstd
+            : text.Contains(".ko.xz:", StringComparison.Ordinal) ? ModuleCompressionMethod.Xz
+            : text.Contains(".ko.gz:", StringComparison.Ordinal) ? ModuleCompressionMethod.Gzip
+            : ModuleCompressionMethod.None;
     }
 
     // What uname -r can print: no '/', no space, nothing a shell would read specially.

@@ -13,16 +13,6 @@ public enum ModuleOrigin
     Directory,
 }
 
-/// <summary>How modules are compressed in the package; <see cref="Auto"/> follows the kernel's own modules.</summary>
-public enum ModuleCompression
-{
-    Auto,
-    None,
-    Gzip,
-    Xz,
-    Zstd,
-}
-
 /// <summary>The key and certificate to sign modules with for Secure Boot (the kernel's sign-file arguments).</summary>
 public sealed record ModuleSigningRequest(string KeyPath, string CertificatePath, string Hash = "sha256");
 
@@ -43,7 +33,8 @@ public sealed record KernelModuleRequest
     /// <summary>--sign-modules KEY:CERT; null leaves the modules as they are.</summary>
     public ModuleSigningRequest? Signing { get; init; }
 
-    public ModuleCompression Compression { get; init; } = ModuleCompression.Auto;
+    /// <summary>--compress-modules; null: as the kernel compresses its own modules.</summary>
+    public Modules.ModuleCompressionMethod? Compression { get; init; }
 
     /// <summary>--with-mok-cert: also write a package that installs the signing certificate for mokutil --import.</summary>
     public bool WithCertificatePackage { get; init; }

@@ -9,7 +9,7 @@ namespace DkmsPack.Tests.Prebuilt;
 /// mkbmdeb and mkkmod against the installed kernel headers: the modules are really compiled, and dpkg-deb, lintian,
 /// rpm, rpmlint and modinfo judge the packages.
 /// </summary>
-public sealed class PrebuiltPackageTests : IDisposable
+public sealed class PrebuiltPackageTests(Modules.KernelModuleFixture modules) : IDisposable
 {
     private const string Module = "dkmspack-prebuilt";
     private readonly TempDirectory _temp = new();
@@ -187,6 +187,62 @@ public sealed class PrebuiltPackageTests : IDisposable
         var check = RealTool.Run(new RealToolOptions(WorkingDirectory: output), RealTool.Require("sha256sum"), "-c", "SHA256SUMS");
         Assert.True(check.ExitCode == 0, check.StdOut + check.StdErr);
         Assert.Equal(3, check.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    /// <summary>
+    /// --sign-modules with DKMS's own kind of key (openssl req, RSA 2048, DER certificate): modinfo shows the
+    /// signature in the packaged, zstd-compressed module; --with-mok-cert adds the certificate package, whose file is
+    /// the certificate itself.
+    /// </summary>
+    [Fact]
+    public void SignedAndCompressedModules_ShowTheirSignatureInModinfo_AndTheCertificatePackageHoldsTheCertificate()
+    {
+        string kernel = PrebuiltTrees.KernelWithHeaders();
+        Modules.KeyPair key = modules.Keys.Dkms;
+        string tree = ExampleModule.CopyRenamed(_temp, Module);
+        string output = _temp.Combine("out");
+
+        var run = DkmsPackProcess.Run(["build", tree, "--formats", "bmdeb,kmod", "-k", kernel, "--sign-modules", $"{key.Key}:{key.Certificate}", "--compress-modules", "zstd", "--with-mok-cert", "-o", output, "--maintainer", "T <t@example.org>"]);
+
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        string deb = Path.Combine(output, $"{Module}-modules-{kernel}_0.1-1_amd64.deb");
+        string root = _temp.Combine("root");
+        RealTool.RunChecked(RealTool.Require("dpkg-deb"), "-x", deb, root);
+        string module = Path.Combine(root, "lib", "modules", kernel, "updates", "dkms", Module + ".ko.zst");
+        string modinfo = RealTool.Require("modinfo");
+        Assert.Equal("DKMS module signing key", RealTool.RunChecked(modinfo, "-F", "signer", module).Trim());
+        Assert.Equal("sha256", RealTool.RunChecked(modinfo, "-F", "sig_hashalgo", module).Trim());
+        string serial = RealTool.RunChecked(RealTool.Require("openssl"), "x509", "-inform", "DER", "-in", key.Certificate, "-noout", "-serial").Trim()["serial=".Length..];
+        Assert.Equal(serial, RealTool.RunChecked(modinfo, "-F", "sig_key", module).Trim().Replace(":", string.Empty, StringComparison.Ordinal), ignoreCase: true);
+
+        string certificateDeb = Path.Combine(output, $"{Module}-mok-cert_0.1-1_all.deb");
+        string certificateRoot = _temp.Combine("cert-root");
+        RealTool.RunChecked("dpkg-deb", "-x", certificateDeb, certificateRoot);
+        Assert.Equal(File.ReadAllBytes(key.Certificate), File.ReadAllBytes(Path.Combine(certificateRoot, "usr", "share", $"{Module}-mok-cert", "mok.der")));
+        Assert.Contains("mokutil --import", File.ReadAllText(ExtractControl("dpkg-deb", certificateDeb, "postinst")), StringComparison.Ordinal);
+        Assert.Equal($"{Module}-mok-cert", RealTool.RunChecked("dpkg-deb", "-f", deb, "Recommends").Trim());
+        var lintian = RealTool.Run(RealTool.Require("lintian"), certificateDeb);
+        Assert.DoesNotContain("E: ", lintian.StdOut, StringComparison.Ordinal);
+
+        string rpm = RealTool.Require("rpm");
+        string certificateRpm = Path.Combine(output, $"{Module}-mok-cert-0.1-1.noarch.rpm");
+        Assert.Equal($"/usr/share/{Module}-mok-cert\n/usr/share/{Module}-mok-cert/mok.der", RealTool.RunChecked(rpm, "-qpl", certificateRpm).Trim());
+        Assert.Contains(".ko.zst", RealTool.RunChecked(rpm, "-qpl", Path.Combine(output, $"kmod-{Module}-{kernel}-0.1-1.x86_64.rpm")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ModuleSigningKeyThatIsNoKey_IsOneLineExit2_BeforeAnyBuild()
+    {
+        string kernel = PrebuiltTrees.KernelWithHeaders();
+        string tree = ExampleModule.CopyRenamed(_temp, Module);
+        string notAKey = _temp.Combine("not-a-key");
+        File.WriteAllText(notAKey, "hello\n");
+
+        var run = DkmsPackProcess.Run(["mkbmdeb", tree, "-k", kernel, "--sign-modules", $"{notAKey}:{modules.Keys.Dkms.Certificate}", "-o", _temp.Combine("out")]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Single(run.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => line.Contains(notAKey, StringComparison.Ordinal) && line.Contains("error", StringComparison.Ordinal));
+        Assert.True(!Directory.Exists(_temp.Combine("out")) || !Directory.EnumerateFileSystemEntries(_temp.Combine("out")).Any());
     }
 
     private string ExtractControl(string dpkgDeb, string deb, string member)
