@@ -3,6 +3,7 @@ using DkmsPack.Packaging.Arch;
 using DkmsPack.Packaging.Deb;
 using DkmsPack.Packaging.Rpm;
 using DkmsPack.SourcePackages.Dsc;
+using DkmsPack.SourcePackages.Pkgbuild;
 using DkmsPack.SourcePackages.Srpm;
 
 namespace DkmsPack.Packaging;
@@ -19,8 +20,8 @@ public static class PackageFormats
     /// </summary>
     public static IReadOnlyList<IPackageFormat> Default() => [new DebPackageFormat(), new RpmPackageFormat(), new ArchPackageFormat()];
 
-    /// <summary>The source-package formats (docs/source-packages.md), built only when named.</summary>
-    public static IReadOnlyList<IPackageFormat> Source() => [new DscPackageFormat(), new SrpmPackageFormat()];
+    /// <summary>The source-package formats (docs/source-packages.md; the AUR's PKGBUILD, docs/arch-format.md), built only when named.</summary>
+    public static IReadOnlyList<IPackageFormat> Source() => [new DscPackageFormat(), new SrpmPackageFormat(), new PkgbuildFormat()];
 
     /// <summary>Finds formats by name ("deb", "rpm"), in the order given, each once.</summary>
     public static IReadOnlyList<IPackageFormat> Select(IEnumerable<string> names)

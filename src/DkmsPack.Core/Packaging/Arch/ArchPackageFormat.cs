@@ -118,7 +118,7 @@ public sealed class ArchPackageFormat : IPackageFormat
     /// provides, backup, depend, optdepend. Debian's Breaks is a conflict to pacman, Recommends and Suggests are optional
     /// dependencies; version constraints are written name&gt;=version.
     /// </summary>
-    private static ScriptArray PkgInfoFields(PackageSpec spec)
+    internal static ScriptArray PkgInfoFields(PackageSpec spec)
     {
         var fields = new ScriptArray();
         void Add(string key, IEnumerable<string> values)
@@ -152,7 +152,7 @@ public sealed class ArchPackageFormat : IPackageFormat
     };
 
     /// <summary>The entries with every directory above them (usr, usr/src …), in C order as makepkg lists them.</summary>
-    private static List<PackageEntry> WithParentDirectories(IReadOnlyList<PackageEntry> entries, long time)
+    internal static List<PackageEntry> WithParentDirectories(IReadOnlyList<PackageEntry> entries, long time)
     {
         var all = new List<PackageEntry>(entries);
         HashSet<string> present = [.. entries.Select(e => e.Path)];
