@@ -1,4 +1,5 @@
 using System.Text;
+using DkmsPack.Tests.Signing;
 using DkmsPack.Tests.Support;
 using Xunit;
 
@@ -29,6 +30,7 @@ public sealed class PkgbuildTests : IDisposable
         string theirs = Makepkg(tree, []);
 
         AssertSamePackage(ours, theirs);
+        AssertVerifyReadsMakepkgsMtree(theirs);
     }
 
     [Fact]
@@ -57,6 +59,7 @@ public sealed class PkgbuildTests : IDisposable
         string listing = RealTool.RunChecked("bsdtar", "-tf", theirs);
         // bsdtar lists a backslash in a name as two.
         Assert.All(names, name => Assert.Contains("usr/src/apple-gmux-0.1/" + name.Replace("\\", "\\\\", StringComparison.Ordinal) + "\n", listing, StringComparison.Ordinal));
+        AssertVerifyReadsMakepkgsMtree(theirs);
     }
 
     [Fact]
@@ -74,6 +77,24 @@ public sealed class PkgbuildTests : IDisposable
         Assert.True(a.ExitCode == 0 && b.ExitCode == 0, a.StdErr + b.StdErr);
         Assert.Equal(["PKGBUILD", "greeter-0.1.tar.gz"], Directory.GetFiles(first).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.All(Directory.GetFiles(first), f => Assert.Equal(File.ReadAllBytes(f), File.ReadAllBytes(Path.Combine(second, Path.GetFileName(f)))));
+    }
+
+    /// <summary>
+    /// <c>dkmspack verify</c> on makepkg's package, signed by gpg: its .MTREE is bsdtar's own (escapes, /set lines),
+    /// so this judges verify's mtree reading by the real writer.
+    /// </summary>
+    private static void AssertVerifyReadsMakepkgsMtree(string package)
+    {
+        using var gpg = new GpgHome();
+        string fingerprint = gpg.GenerateKey("ed25519");
+        string key = gpg.Write("pub.asc", gpg.Gpg(null, "--armor", "--export", fingerprint));
+        gpg.FakedTime = "20260101T000000";
+        gpg.Gpg(null, "--local-user", fingerprint, "--detach-sign", "--output", package + ".sig", package);
+
+        var verify = DkmsPackProcess.Run(["verify", package, "--key", key]);
+
+        Assert.True(verify.ExitCode == 0, verify.StdErr);
+        Assert.Contains(", .MTREE: ", verify.StdOut, StringComparison.Ordinal);
     }
 
     /// <summary>Same entries (names, types, modes, link targets) and the same .PKGINFO but for makepkg's comment lines.</summary>
