@@ -23,6 +23,7 @@ internal static class Program
         PackageCommand.Create("mkrpm", "rpm", "Build an RPM package (NAME-dkms-VERSION-RELEASE.noarch.rpm) that installs the module with DKMS."),
         PackageCommand.Create("mkdsc", "dsc", "Build a Debian source package (3.0 (quilt): .dsc, .orig.tar.gz, .debian.tar.gz, _source.changes) for Launchpad PPAs and Debian."),
         PackageCommand.Create("mksrpm", "srpm", "Build a source RPM (NAME-dkms-VERSION-RELEASE.src.rpm) for COPR, OBS or rpmbuild --rebuild."),
+        PackageCommand.Create("mkpkgbuild", "pkgbuild", "Write a PKGBUILD and the NAME-VERSION.tar.gz it builds from, for the AUR: makepkg builds from them the package --formats arch writes."),
         PackageCommand.Create("mkbmdeb", "bmdeb", "Build the modules for given kernels and package them prebuilt: NAME-modules-KERNEL_VERSION-REV_ARCH.deb, one per kernel, no DKMS needed."),
         PackageCommand.Create("mkkmod", "kmod", "Build the modules for given kernels and package them prebuilt: kmod-NAME-KERNEL-VERSION-RELEASE.ARCH.rpm, one per kernel."),
         BuildCommand.Create(),

@@ -5,7 +5,7 @@ using DkmsPack.Verification;
 namespace DkmsPack.Cli.Commands;
 
 /// <summary>
-/// <c>dkmspack verify FILE… --key PUBKEY</c>: checks the signatures and digests of .rpm, .deb and SHA256SUMS(.asc)
+/// <c>dkmspack verify FILE… --key PUBKEY</c>: checks the signatures and digests of .rpm, .deb, Arch and SHA256SUMS(.asc)
 /// files with no rpm, dpkg or gpg. One line per file: <c>FILE: OK: what was checked</c> on stdout, or the
 /// diagnostic of what failed on stderr. Exit 0 when every file is good, 2 when any is bad, 1 for a wrong command
 /// line (a --key file that is missing or holds no public key included).
@@ -16,7 +16,7 @@ internal static class VerifyCommand
     {
         var files = new Argument<string[]>("file")
         {
-            Description = "Files to check: .rpm, .deb, SHA256SUMS.asc (or SHA256SUMS, with its .asc beside it).",
+            Description = "Files to check: .rpm, .deb, .pkg.tar.zst (with its .sig beside it), SHA256SUMS.asc (or SHA256SUMS, with its .asc beside it).",
             Arity = ArgumentArity.OneOrMore,
         };
         var keys = new Option<string[]>("--key", "-k")
@@ -26,7 +26,7 @@ internal static class VerifyCommand
             Required = true,
         };
 
-        var command = new Command("verify", "Check the OpenPGP signatures and digests of packages and SHA256SUMS that dkmspack built, without rpm, dpkg or gpg.")
+        var command = new Command("verify", "Check the OpenPGP signatures and digests of packages and SHA256SUMS that dkmspack built, without rpm, dpkg, pacman or gpg.")
         {
             files,
             keys,

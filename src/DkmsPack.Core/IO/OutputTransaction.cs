@@ -112,6 +112,21 @@ public sealed class OutputTransaction : IDisposable
     }
 
     /// <summary>
+    /// Opens for reading an output this run has already written (and closed), still in the scratch directory: a
+    /// companion that signs its package (an Arch <c>.sig</c>) reads the package's final bytes from here.
+    /// </summary>
+    public FileStream OpenWritten(string fileName)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_files.Exists(f => f.FileName == fileName))
+        {
+            throw new InvalidOperationException($"{fileName} has not been written in this run");
+        }
+
+        return new FileStream(Path.Combine(ScratchDirectory, fileName), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+    }
+
+    /// <summary>
     /// Renames every output into the output directory, replacing files of the same names. A signal that arrives
     /// meanwhile waits for the renames to finish, so the outputs appear all together.
     /// </summary>

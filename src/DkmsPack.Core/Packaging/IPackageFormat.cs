@@ -33,9 +33,10 @@ public interface IPackageFormat
 /// <summary>
 /// What an output writer gets besides its stream: the templates, a scratch directory, progress, and the key to sign
 /// with (null: unsigned). Signatures are dated with the spec's build time (SOURCE_DATE_EPOCH when set), so a signed
-/// package is as reproducible as an unsigned one.
+/// package is as reproducible as an unsigned one. <paramref name="OpenWritten"/> opens an output written earlier in
+/// the same run (outputs are written in their planned order), for a companion such as a detached signature.
 /// </summary>
-public sealed record WriteContext(TemplateSet Templates, string ScratchDirectory, IProgress<PackagingProgress>? Progress, Signing.SigningKey? Signer = null);
+public sealed record WriteContext(TemplateSet Templates, string ScratchDirectory, IProgress<PackagingProgress>? Progress, Signing.SigningKey? Signer = null, Func<string, Stream>? OpenWritten = null);
 
 /// <summary>
 /// One file a format will write: its name, the package it is (null for a companion file such as a spec; packages are

@@ -60,7 +60,7 @@ public static class PackageBuild
         // The key is loaded (and its passphrase checked) before the first byte is written.
         using SigningKey? signer = LoadKey(request.Signing, spec.BuildTime);
         using OutputTransaction transaction = OutputTransaction.Begin(request.OutputDirectory);
-        var context = new WriteContext(templates, transaction.ScratchDirectory, progress, signer);
+        var context = new WriteContext(templates, transaction.ScratchDirectory, progress, signer, transaction.OpenWritten);
         var packages = new List<BuiltPackage>();
         foreach (PlannedOutput output in outputs)
         {

@@ -5,6 +5,7 @@ using DkmsPack.Packaging.Kmod;
 using DkmsPack.Packaging.ModulesDeb;
 using DkmsPack.Packaging.Rpm;
 using DkmsPack.SourcePackages.Dsc;
+using DkmsPack.SourcePackages.Pkgbuild;
 using DkmsPack.SourcePackages.Srpm;
 
 namespace DkmsPack.Packaging;
@@ -16,14 +17,13 @@ public static class PackageFormats
     public static IReadOnlyList<IPackageFormat> All() => [new DebPackageFormat(), new RpmPackageFormat(), new ArchPackageFormat(), .. Source(), .. Prebuilt()];
 
     /// <summary>
-    /// What <c>build</c> writes without --formats: the binary formats that --sign signs and verify checks. Arch
-    /// packages are asked for by name until they are signed (a detached .sig) and verified too; source packages
-    /// are for build services, and asked for by name.
+    /// What <c>build</c> writes without --formats: the binary formats, each of which --sign signs (an Arch package by
+    /// a detached .sig beside it) and verify checks. Source packages are for build services, and asked for by name.
     /// </summary>
-    public static IReadOnlyList<IPackageFormat> Default() => [new DebPackageFormat(), new RpmPackageFormat()];
+    public static IReadOnlyList<IPackageFormat> Default() => [new DebPackageFormat(), new RpmPackageFormat(), new ArchPackageFormat()];
 
-    /// <summary>The source-package formats (docs/source-packages.md), built only when named.</summary>
-    public static IReadOnlyList<IPackageFormat> Source() => [new DscPackageFormat(), new SrpmPackageFormat()];
+    /// <summary>The source-package formats (docs/source-packages.md; the AUR's PKGBUILD, docs/arch-format.md), built only when named.</summary>
+    public static IReadOnlyList<IPackageFormat> Source() => [new DscPackageFormat(), new SrpmPackageFormat(), new PkgbuildFormat()];
 
     /// <summary>The prebuilt module formats (docs/prebuilt-modules.md): one package per kernel, built only when named.</summary>
     public static IReadOnlyList<IPackageFormat> Prebuilt() => [new ModulesDebPackageFormat(), new KmodPackageFormat()];

@@ -114,7 +114,7 @@ internal static class ChecksumsVerifier
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    private static byte[] ReadSmall(string path, int limit, string missing, string remedyIfMissing)
+    internal static byte[] ReadSmall(string path, int limit, string missing, string remedyIfMissing)
     {
         FileKind kind = FileStatusReader.Stat(path).Kind;
         if (kind != FileKind.Regular)

@@ -4,7 +4,7 @@ using DkmsPack.IO;
 namespace DkmsPack.Verification;
 
 /// <summary>
-/// <c>verify</c>'s engine: checks the signatures and digests of a .rpm, a .deb, or SHA256SUMS(.asc) against the
+/// <c>verify</c>'s engine: checks the signatures and digests of a .rpm, a .deb, an Arch package, or SHA256SUMS(.asc) against the
 /// keys given, with no rpm, dpkg or gpg. Each file gives one <see cref="FileVerification"/>: what was checked, or
 /// one diagnostic naming every check that failed. A file that is unsigned, signed by a key not given, changed,
 /// damaged, cut short or unreadable is bad; nothing here throws for a bad file.
@@ -56,14 +56,19 @@ public static class PackageVerifier
         FileKind kind = FileStatusReader.Stat(path).Kind;
         if (kind != FileKind.Regular)
         {
-            throw new VerificationException(kind == FileKind.Missing ? "no such file" : "is not a regular file", "give the path of a .rpm, .deb or SHA256SUMS file");
+            throw new VerificationException(kind == FileKind.Missing ? "no such file" : "is not a regular file", "give the path of a .rpm, .deb, .pkg.tar.zst or SHA256SUMS file");
+        }
+
+        if (ArchVerifier.Handles(path))
+        {
+            return ArchVerifier.Verify(path, keys);
         }
 
         Func<Stream, VerificationKeys, string> verifier = Path.GetExtension(path) switch
         {
             ".rpm" => RpmVerifier.Verify,
             ".deb" => DebVerifier.Verify,
-            _ => throw new VerificationException("is not a .rpm, a .deb, SHA256SUMS or SHA256SUMS.asc", "give the path of a file that dkmspack builds"),
+            _ => throw new VerificationException("is not a .rpm, a .deb, an Arch package (.pkg.tar.zst, .gz, .xz or .pkg.tar, or its .sig), SHA256SUMS or SHA256SUMS.asc", "give the path of a file that dkmspack builds"),
         };
         using FileStream file = OpenRegular(path);
         return verifier(file, keys);

@@ -63,6 +63,10 @@ public sealed class BuildCommandTests : IDisposable
                     // rpm(8) is the oracle for what an RPM calls itself.
                     Assert.Equal($"{package.Name} {package.Version}", RealTool.RunChecked("rpm", "-qp", "--nosignature", "--nodigest", "--queryformat", "%{NAME} %{VERSION}-%{RELEASE}", package.Path));
                     break;
+                case "arch":
+                    // and pacman(8) for an Arch package.
+                    Assert.Equal($"{package.Name} {package.Version}", RealTool.RunChecked("pacman", "-Qp", package.Path).Trim());
+                    break;
             }
         }
 
@@ -185,7 +189,7 @@ public sealed class BuildCommandTests : IDisposable
         Assert.Equal(FileHash.Sha256(entry.Path), entry.Sha256);
         Assert.StartsWith(entry.Name, entry.File, StringComparison.Ordinal);
         Assert.Contains(entry.Version, entry.File, StringComparison.Ordinal);
-        Assert.EndsWith("." + entry.Format, entry.File, StringComparison.Ordinal);
+        Assert.EndsWith(entry.Format == "arch" ? ".pkg.tar.zst" : "." + entry.Format, entry.File, StringComparison.Ordinal);
     }
 
     /// <summary>dpkg-deb is the oracle for what a .deb calls itself.</summary>

@@ -97,7 +97,7 @@ public sealed class PackageSigningTests : IDisposable
         using var manifest = System.Text.Json.JsonDocument.Parse(result.StdOut);
         System.Text.Json.JsonElement signing = manifest.RootElement.GetProperty("signing");
         Assert.Equal(fingerprint, signing.GetProperty("fingerprint").GetString());
-        Assert.Equal(3, signing.GetProperty("signedFiles").GetArrayLength());
+        Assert.Equal(4, signing.GetProperty("signedFiles").GetArrayLength()); // deb, rpm, Arch (by its .sig), SHA256SUMS
         Assert.All(manifest.RootElement.GetProperty("packages").EnumerateArray(), p => Assert.Equal(fingerprint, p.GetProperty("signedBy").GetString()));
     }
 

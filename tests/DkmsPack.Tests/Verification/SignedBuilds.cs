@@ -53,7 +53,7 @@ public sealed class SignedBuilds : IDisposable
 
     internal Dictionary<string, string> BinaryKeyrings { get; } = [];
 
-    /// <summary>The output directories (.deb, .rpm, SHA256SUMS, SHA256SUMS.asc), by algorithm.</summary>
+    /// <summary>The output directories (.deb, .rpm, .pkg.tar.zst and its .sig, SHA256SUMS, SHA256SUMS.asc), by algorithm.</summary>
     internal Dictionary<string, string> Outputs { get; } = [];
 
     internal string OtherPublicKey { get; private set; } = string.Empty;
@@ -65,6 +65,9 @@ public sealed class SignedBuilds : IDisposable
     internal string Rpm(string algorithm) => Directory.GetFiles(Outputs[algorithm], "*.rpm").Single();
 
     internal string Deb(string algorithm) => Directory.GetFiles(Outputs[algorithm], "*.deb").Single();
+
+    /// <summary>The Arch package (its detached signature is the same path with .sig added).</summary>
+    internal string Arch(string algorithm) => Directory.GetFiles(Outputs[algorithm], "*.pkg.tar.zst").Single();
 
     /// <summary>A copy of the whole output directory of <paramref name="algorithm"/>, to change files in.</summary>
     internal string CopyOutput(string algorithm)

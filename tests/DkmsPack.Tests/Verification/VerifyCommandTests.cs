@@ -62,7 +62,7 @@ public sealed class VerifyCommandTests(SignedBuilds builds) : SignedBuildsTests(
         var result = Verify(sums, sums + ".asc", "--key", Builds.PublicKeys["ed25519"]);
 
         Assert.True(result.ExitCode == 0, result.StdErr);
-        string checkedText = $"OK: signature EdDSA/SHA256 by {Builds.Fingerprints["ed25519"]} {SignedAt} over SHA256SUMS, SHA256 of {Path.GetFileName(Builds.Rpm("ed25519"))}, {Path.GetFileName(Builds.Deb("ed25519"))}";
+        string checkedText = $"OK: signature EdDSA/SHA256 by {Builds.Fingerprints["ed25519"]} {SignedAt} over SHA256SUMS, SHA256 of {Path.GetFileName(Builds.Arch("ed25519"))}, {Path.GetFileName(Builds.Rpm("ed25519"))}, {Path.GetFileName(Builds.Deb("ed25519"))}";
         Assert.Equal([$"{sums}: {checkedText}", $"{sums}.asc: {checkedText}"], Lines(result.StdOut));
         Builds.Gpg.AssertGpgvAccepts(Builds.BinaryKeyrings["ed25519"], sums + ".asc", sums);
     }
@@ -274,6 +274,7 @@ public sealed class VerifyCommandTests(SignedBuilds builds) : SignedBuildsTests(
     [Theory]
     [InlineData("garbage.rpm")]
     [InlineData("garbage.deb")]
+    [InlineData("garbage.pkg.tar.zst")]
     [InlineData("SHA256SUMS.asc")]
     public void Garbage_IsBad_InOneLine(string name)
     {

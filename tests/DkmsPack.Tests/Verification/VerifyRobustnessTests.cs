@@ -6,7 +6,7 @@ namespace DkmsPack.Tests.Verification;
 
 /// <summary>
 /// The engine on damaged input, in-process so that many variants run quickly: every prefix (at a stride) of a
-/// signed .rpm and .deb, and copies with one byte changed at many places, are bad with one diagnostic, never an
+/// signed .rpm, .deb, Arch package and its .sig, and copies with one byte changed at many places, are bad with one diagnostic, never an
 /// exception; the unchanged files are good. And the ar reader reads what <see cref="ArWriter"/> writes.
 /// </summary>
 public sealed class VerifyRobustnessTests(SignedBuilds builds) : SignedBuildsTests(builds)
@@ -14,16 +14,18 @@ public sealed class VerifyRobustnessTests(SignedBuilds builds) : SignedBuildsTes
     [Theory]
     [InlineData("rpm")]
     [InlineData("deb")]
+    [InlineData("arch")]
+    [InlineData("arch.sig")]
     public void EveryPrefix_IsBad_WithOneDiagnostic(string format)
     {
-        byte[] bytes = File.ReadAllBytes(Original(format));
+        byte[] bytes = File.ReadAllBytes(Changed(format));
         VerificationKeys keys = Keys();
-        string file = Builds.Gpg.Combine("prefix." + format);
+        string file = Copy(format, "prefix");
         Assert.True(PackageVerifier.Verify(Original(format), keys).IsGood);
 
         for (int length = 0; length < bytes.Length; length += length < 256 ? 1 : 97)
         {
-            File.WriteAllBytes(file, bytes[..length]);
+            File.WriteAllBytes(Changed(format, file), bytes[..length]);
             AssertBad(PackageVerifier.Verify(file, keys), length);
         }
     }
@@ -31,18 +33,20 @@ public sealed class VerifyRobustnessTests(SignedBuilds builds) : SignedBuildsTes
     [Theory]
     [InlineData("rpm")]
     [InlineData("deb")]
+    [InlineData("arch")]
+    [InlineData("arch.sig")]
     public void AnyByteChanged_IsBad_WithOneDiagnostic(string format)
     {
-        byte[] original = File.ReadAllBytes(Original(format));
+        byte[] original = File.ReadAllBytes(Changed(format));
         VerificationKeys keys = Keys();
-        string file = Builds.Gpg.Combine("flipped." + format);
+        string file = Copy(format, "flipped");
         var random = new Random(format.Length);
         for (int trial = 0; trial < 400; trial++)
         {
             byte[] bytes = (byte[])original.Clone();
-            int index = trial < 200 ? trial : random.Next(bytes.Length);
+            int index = trial < 200 && trial < bytes.Length ? trial : random.Next(bytes.Length);
             bytes[index] ^= (byte)(1 << random.Next(8));
-            File.WriteAllBytes(file, bytes);
+            File.WriteAllBytes(Changed(format, file), bytes);
 
             FileVerification result = PackageVerifier.Verify(file, keys);
 
@@ -131,7 +135,29 @@ public sealed class VerifyRobustnessTests(SignedBuilds builds) : SignedBuildsTes
         Assert.DoesNotContain('\n', result.Problem.ToString());
     }
 
-    private string Original(string format) => format == "rpm" ? Builds.Rpm("ed25519") : Builds.Deb("ed25519");
+    private string Original(string format) => format switch
+    {
+        "rpm" => Builds.Rpm("ed25519"),
+        "deb" => Builds.Deb("ed25519"),
+        _ => Builds.Arch("ed25519"),
+    };
+
+    /// <summary>The file a test changes: the package, or for "arch.sig" the Arch package's detached signature.</summary>
+    private string Changed(string format, string? package = null) =>
+        (package ?? Original(format)) + (format == "arch.sig" ? ".sig" : string.Empty);
+
+    /// <summary>A copy of the package (an Arch one with its .sig beside it) under a name the verifier dispatches on.</summary>
+    private string Copy(string format, string name)
+    {
+        string file = Builds.Gpg.Combine(name + (format.StartsWith("arch", StringComparison.Ordinal) ? ".pkg.tar.zst" : "." + format));
+        File.Copy(Original(format), file, overwrite: true);
+        if (format.StartsWith("arch", StringComparison.Ordinal))
+        {
+            File.Copy(Original(format) + ".sig", file + ".sig", overwrite: true);
+        }
+
+        return file;
+    }
 
     private VerificationKeys Keys() => VerificationKeys.Load([(Builds.PublicKeys["ed25519"], File.ReadAllBytes(Builds.PublicKeys["ed25519"]))]);
 }
