@@ -70,6 +70,9 @@ public sealed class PackageSpec
     /// <summary>Compression level; null means the method's default (gzip 9, zstd 3, as dpkg-deb).</summary>
     public int? CompressionLevel { get; init; }
 
+    /// <summary>xz's extreme variant of the level (xz -e); only set with xz.</summary>
+    public bool CompressionExtreme { get; init; }
+
     /// <summary>The install directory of the sources, without leading slash: <c>usr/src/NAME-VERSION</c>.</summary>
     public string SourceDirectory => $"usr/src/{ModuleName}-{ModuleVersion}";
 
