@@ -209,19 +209,6 @@ public sealed class XzCompressionTests : IDisposable
         Assert.Equal("xz 7", RealTool.RunChecked(RealTool.Require("rpm"), "-qp", "--qf", "%{PAYLOADCOMPRESSOR} %{PAYLOADFLAGS}", _temp.Combine("plain", name)));
     }
 
-    [Fact]
-    public void ProjectFile_ExtremeWithGzip_IsAnErrorNamingTheLine()
-    {
-        string tree = _temp.CopyTree(Repo.Example("apple-gmux-0.1"), "tree");
-        File.WriteAllText(Path.Combine(tree, "dkmspack.toml"), "compression = \"gzip\"\ncompression-level = \"9e\"\n");
-
-        var result = DkmsPackProcess.Run(["mkdeb", tree, "-o", _temp.Combine("out"), "--maintainer", "T <t@example.org>"]);
-
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("dkmspack.toml:2:", result.StdErr, StringComparison.Ordinal);
-        Assert.Contains("compression-level 9e asks for the extreme variant (e), which only xz has, not gzip", result.StdErr, StringComparison.Ordinal);
-    }
-
     private static byte[] Compress(int level, bool extreme, XzCheck check, int threads)
     {
         using var buffer = new MemoryStream();
