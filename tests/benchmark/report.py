@@ -26,10 +26,12 @@ RATIO_TARGETS = [
     ("deb-gzip", "dkmspack mkdeb", "size", 1.05, "mkdeb gzip size ≤ 1.05× `dpkg-deb -Zgzip`"),
     ("deb-zstd", "dkmspack mkdeb", "wall", 1.0, "mkdeb zstd time ≤ 1.0× `dpkg-deb -Zzstd`"),
     ("rpm-gzip", "dkmspack mkrpm", "wall", 0.3, "mkrpm gzip time ≤ 0.3× `rpmbuild -bb` gzip"),
+    ("deb-xz", "dkmspack mkdeb", "wall", 0.6, "mkdeb xz time ≤ 0.6× `dpkg-deb -Zxz`"),
+    ("deb-xz", "dkmspack mkdeb", "size", 1.02, "mkdeb xz size ≤ 1.02× `dpkg-deb -Zxz`"),
 ]
 RSS_LIMIT_MB = 100.0
 RSS_GROWTH_LIMIT = 1.10  # "not growing": doubled tree's peak RSS at most 10% above the tree's (noise)
-PACKAGING_CASES = ("deb-gzip", "deb-zstd", "rpm-gzip", "rpm-zstd")
+PACKAGING_CASES = ("deb-gzip", "deb-zstd", "deb-xz", "rpm-gzip", "rpm-zstd", "rpm-xz")
 
 
 def read_tsv(path):

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.CommandLine;
-using System.Globalization;
 using DkmsPack.Compression;
 using DkmsPack.Packaging;
 using DkmsPack.Project;
@@ -101,7 +100,7 @@ internal sealed class PackageOptions
 
     public Option<string?> CompressionLevel { get; } = new("--compression-level")
     {
-        Description = "Compression level: gzip 1-9, zstd 1-19. Default: gzip 9, zstd 3 (dpkg-deb's defaults).",
+        Description = "Compression level: gzip 1-9, zstd 1-19, xz 0-9 (add e for xz's extreme variant: 9e). Default: gzip 9, zstd 3, xz 6 (dpkg-deb's defaults).",
         HelpName = "n",
     };
 
@@ -170,7 +169,6 @@ internal sealed class PackageOptions
         {
             string? text = result.GetValueOrDefault<string?>();
             CompressionMethod method = ParseCompression(result.GetResult(Compression)?.GetValueOrDefault<string>());
-            string name = method.ToString().ToLowerInvariant();
             if (text is null)
             {
                 return;
@@ -178,17 +176,24 @@ internal sealed class PackageOptions
 
             if (method == CompressionMethod.None)
             {
-                result.AddError($"--compression-level {text} has no meaning with -Z none; drop it or choose gzip or zstd");
+                result.AddError($"--compression-level {text} has no meaning with -Z none; drop it or choose gzip, zstd or xz");
             }
-            else if (ParseLevel(text) is not { } level || level < 1 || level > Compressor.MaxLevel(method))
+            else if (!Compressor.TryParseLevel(text, out int level, out bool extreme))
             {
-                result.AddError($"--compression-level {text} is not a level of {name} (a whole number from 1 to {Compressor.MaxLevel(method)})");
+                result.AddError($"--compression-level {text} {Compressor.LevelProblem(method, -1, extreme: false)}");
+            }
+            else if (Compressor.LevelProblem(method, level, extreme) is { } problem)
+            {
+                result.AddError($"--compression-level {text} {problem}");
             }
         });
     }
 
     private static int? ParseLevel(string? text) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int level) ? level : null;
+        text is not null && Compressor.TryParseLevel(text, out int level, out _) ? level : null;
+
+    private static bool ParseExtreme(string? text) =>
+        text is not null && Compressor.TryParseLevel(text, out _, out bool extreme) && extreme;
 
     /// <summary>The request: the command line, over the project file (dkmspack.toml or --config) when there is one.</summary>
     public BuildRequest ToRequest(ParseResult parse)
@@ -215,6 +220,7 @@ internal sealed class PackageOptions
         Homepage = parse.GetValue(Homepage),
         Compression = ParseCompression(parse.GetValue(Compression)),
         CompressionLevel = ParseLevel(parse.GetValue(CompressionLevel)),
+        CompressionExtreme = ParseExtreme(parse.GetValue(CompressionLevel)),
         Excludes = parse.GetValue(Exclude) ?? [],
         DependsMap = parse.GetValue(DependsMap) ?? [],
         Signing = SigningInput.Read(parse.GetValue(Sign), parse.GetValue(SigningKey), parse.GetValue(SigningPassphraseFile)),
@@ -229,9 +235,9 @@ internal sealed class PackageOptions
         {
             Description = "Compression of data.tar/control.tar (deb) and of the payload (rpm).",
             DefaultValueFactory = _ => "gzip",
-            HelpName = "gzip|zstd|none",
+            HelpName = "gzip|zstd|xz|none",
         };
-        option.AcceptOnlyFromAmong("gzip", "zstd", "none");
+        option.AcceptOnlyFromAmong("gzip", "zstd", "xz", "none");
         return option;
     }
 

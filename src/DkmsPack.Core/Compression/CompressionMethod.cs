@@ -5,5 +5,6 @@ public enum CompressionMethod
 {
     Gzip,
     Zstd,
+    Xz,
     None,
 }

@@ -85,6 +85,9 @@ public sealed record PackageSpec
     /// <summary>REMAKE_INITRD="yes" in dkms.conf: prebuilt module packages update the kernel's initramfs.</summary>
     public bool RemakeInitrd { get; init; }
 
+    /// <summary>xz's extreme variant of the level (xz -e); only set with xz.</summary>
+    public bool CompressionExtreme { get; init; }
+
     /// <summary>The install directory of the sources, without leading slash: <c>usr/src/NAME-VERSION</c>.</summary>
     public string SourceDirectory => $"usr/src/{ModuleName}-{ModuleVersion}";
 

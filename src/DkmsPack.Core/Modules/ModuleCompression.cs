@@ -13,7 +13,7 @@ public enum ModuleCompressionMethod
     /// <summary><c>.ko.zst</c>: one zstd frame with its content size and checksum.</summary>
     Zstd,
 
-    /// <summary><c>.ko.xz</c>: an xz stream with a CRC32 check. Not written yet (docs/module-signing.md).</summary>
+    /// <summary><c>.ko.xz</c>: an xz stream with a CRC32 check and a 1 MiB dictionary, as kbuild writes it.</summary>
     Xz,
 
     /// <summary><c>.ko.gz</c>: gzip -9 without name or time, as kbuild's <c>gzip -n</c>.</summary>
@@ -79,10 +79,10 @@ public static class ModuleCompression
         ModuleCompressionMethod.None => module.ToArray(),
         ModuleCompressionMethod.Zstd => CompressZstd(module, level ?? DefaultZstdLevel),
 
-        // The hook for .ko.xz: kbuild runs `xz --check=crc32 --lzma2=dict=1MiB` because the kernel's xz decoder
-        // (lib/xz, used by CONFIG_MODULE_DECOMPRESS) checks CRC32 or nothing, not xz's default CRC64. An encoder
-        // (liblzma, src/DkmsPack.Core/Compression/) must be called with exactly those settings here.
-        ModuleCompressionMethod.Xz => throw DkmsPackException.Options("compressing modules with xz is not available yet", "compress them with zstd (.ko.zst), or not at all"),
+        // kbuild runs `xz --check=crc32 --lzma2=dict=1MiB` (scripts/Makefile.modinst): the kernel's xz decoder
+        // (lib/xz, used by CONFIG_MODULE_DECOMPRESS) checks CRC32 or nothing, not xz's default CRC64. Preset 1 has
+        // that 1 MiB dictionary; one thread, so one block, as the xz tool writes for a file of this size.
+        ModuleCompressionMethod.Xz => CompressXz(module),
         // kbuild's `gzip -n -f`: no name or time in the header (our writer never stores them), level 9 as DKMS's gzip -9.
         ModuleCompressionMethod.Gzip => DkmsPack.Compression.Compressor.GzipBytes(module),
         _ => throw DkmsPackException.Options($"compressing modules with {DisplayName(method)} is not supported", "compress them with zstd (.ko.zst), or not at all"),
@@ -126,6 +126,19 @@ public static class ModuleCompression
         {
             throw DkmsPackException.Input(origin, $"is damaged zstd data ({ex.Message})", "compress the module again", inner: ex);
         }
+    }
+
+    private const int XzModuleLevel = 1;
+
+    private static byte[] CompressXz(ReadOnlySpan<byte> module)
+    {
+        using var output = new MemoryStream();
+        using (Stream xz = DkmsPack.Compression.XzCompression.Create(output, XzModuleLevel, extreme: false, DkmsPack.Compression.XzCheck.Crc32, threads: 1))
+        {
+            xz.Write(module);
+        }
+
+        return output.ToArray();
     }
 
     /// <summary>A gzip-compressed module's content, at most <see cref="MaxDecompressedBytes"/>.</summary>

@@ -36,6 +36,9 @@ public sealed record BuildRequest
 
     public int? CompressionLevel { get; init; }
 
+    /// <summary>xz's extreme variant of the level (xz -e, dpkg-deb -Sextreme); only with xz.</summary>
+    public bool CompressionExtreme { get; init; }
+
     public string? TemplatesDirectory { get; init; }
 
     /// <summary>--depends-map MODULE=PACKAGE: the package of a module named in BUILD_DEPENDS, when not MODULE-dkms.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using DkmsPack.Compression;
 using DkmsPack.Diagnostics;
 using DkmsPack.Dkms;
 using DkmsPack.IO;
@@ -56,6 +57,12 @@ public static class PackageBuild
         List<(IPackageFormat Format, PackageIdentity Identity)> identified = Identify(distinct, spec);
         List<PlannedOutput> outputs = [.. identified.SelectMany(f => f.Format.Outputs(spec, f.Identity, request))];
         CheckFileNames(outputs, request.WriteChecksums);
+
+        // liblzma is loaded before the first byte is written too, so that a missing one is one error and no output.
+        if (spec.Compression == CompressionMethod.Xz)
+        {
+            XzCompression.EnsureAvailable();
+        }
 
         // The key is loaded (and its passphrase checked) before the first byte is written.
         using SigningKey? signer = LoadKey(request.Signing, spec.BuildTime);

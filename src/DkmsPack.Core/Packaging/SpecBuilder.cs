@@ -99,6 +99,7 @@ public static class SpecBuilder
             Compression = request.Compression,
             CompressionChosen = request.CompressionChosen,
             CompressionLevel = request.CompressionLevel,
+            CompressionExtreme = request.CompressionExtreme,
         };
         return new Result(spec, conf, warnings);
     }

@@ -61,6 +61,9 @@ public sealed class ProjectFile
 
     public int? CompressionLevel { get; init; }
 
+    /// <summary><c>compression-level = "9e"</c>: xz's extreme variant.</summary>
+    public bool CompressionExtreme { get; init; }
+
     public IReadOnlyList<string>? Formats { get; init; }
 
     /// <summary>Absolute (resolved against <see cref="Directory"/>).</summary>

@@ -151,16 +151,17 @@ public static class ProjectFileReader
                 null => null,
                 "gzip" => CompressionMethod.Gzip,
                 "zstd" => CompressionMethod.Zstd,
+                "xz" => CompressionMethod.Xz,
                 "none" => CompressionMethod.None,
-                _ => Invalid<CompressionMethod>(root, "compression", $"compression \"{compression}\" is not gzip, zstd or none"),
+                _ => Invalid<CompressionMethod>(root, "compression", $"compression \"{compression}\" is not gzip, zstd, xz or none"),
             };
-            int? level = Integer(root, "compression-level");
-            if (level is { } l && (method ?? CompressionMethod.Gzip) is var m && (m == CompressionMethod.None || l < 1 || l > Compressor.MaxLevel(m)))
+            (int? level, bool extreme) = CompressionLevel(root);
+            if (level is { } l && (method ?? CompressionMethod.Gzip) is var m && Compressor.LevelProblem(m, l, extreme) is { } problem)
             {
                 Add(root["compression-level"]!.Line, m == CompressionMethod.None
                     ? "compression-level has no meaning with compression = \"none\""
-                    : string.Create(CultureInfo.InvariantCulture, $"compression-level {l} is not a level of {m.ToString().ToLowerInvariant()} (1 to {Compressor.MaxLevel(m)})"));
-                level = null;
+                    : string.Create(CultureInfo.InvariantCulture, $"compression-level {l}{(extreme ? "e" : string.Empty)} {problem}"));
+                (level, extreme) = (null, false);
             }
 
             List<string>? formats = Strings(root, "formats");
@@ -202,6 +203,7 @@ public static class ProjectFileReader
                 Homepage = String(root, "homepage"),
                 Compression = method,
                 CompressionLevel = level,
+                CompressionExtreme = extreme,
                 Formats = formats,
                 Output = String(root, "output") is { } output ? Path.GetFullPath(output, directory) : null,
                 Templates = String(root, "templates") is { } templates ? Path.GetFullPath(templates, directory) : null,
@@ -420,6 +422,22 @@ public static class ProjectFileReader
             TomlScalarNode { Value: long number } when number is >= int.MinValue and <= int.MaxValue => (int)number,
             var other => Invalid<int>(table, key, $"{key} must be an integer, not {other.TypeName}"),
         };
+
+        /// <summary>compression-level: an integer, or a string for xz's extreme variant ("9e").</summary>
+        private (int? Level, bool Extreme) CompressionLevel(TomlTableNode table)
+        {
+            const string key = "compression-level";
+            switch (table[key])
+            {
+                case TomlScalarNode { Value: string text } when Compressor.TryParseLevel(text, out int level, out bool extreme):
+                    return (level, extreme);
+                case TomlScalarNode { Value: string text }:
+                    Add(table[key]!.Line, $"{key} \"{text}\" is not a level: write a whole number, or for xz one followed by e (\"9e\")");
+                    return (null, false);
+                default:
+                    return (Integer(table, key), false);
+            }
+        }
 
         private bool? Boolean(TomlTableNode table, string key) => table[key] switch
         {

@@ -91,8 +91,8 @@ public static class ProjectInit
             # license = {Toml(found.License?.ToString() ?? "GPL-2.0-only")}        # {(found.License is null ? "no SPDX tag or MODULE_LICENSE found: set it" : "derived from the sources")}
             # copyright = {Toml(found.CopyrightHolders.Count > 0 ? string.Join("; ", found.CopyrightHolders) : "2026 Jane Doe <jane@example.org>")}    # {(found.CopyrightHolders.Count > 0 ? "derived from the sources' Copyright lines" : "no Copyright line found")}
             # homepage = "https://example.org/{conf.PackageName}"
-            # compression = "gzip"                # gzip, zstd or none
-            # compression-level = 9
+            # compression = "gzip"                # gzip, zstd, xz or none
+            # compression-level = 9               # xz: 0-9, or "9e" for extreme
             # formats = ["deb", "rpm"]            # what dkmspack build writes
             # output = "dist"                     # relative to this file
             # templates = "packaging/templates"   # template overrides, relative to this file

@@ -22,6 +22,9 @@ public static class ProjectRequest
         }
 
         bool compressionGiven = given.Contains("compression");
+
+        // A level belongs to its method: the project's level (and its xz "e") only goes with the project's method.
+        bool projectLevelApplies = !(compressionGiven && project.Compression != request.Compression);
         return request with
         {
             Project = project,
@@ -34,9 +37,8 @@ public static class ProjectRequest
             Copyright = request.Copyright ?? project.Copyright,
             Homepage = request.Homepage ?? project.Homepage,
             Compression = compressionGiven ? request.Compression : project.Compression ?? request.Compression,
-
-            // A level belongs to its method: the project's level only goes with the project's method.
-            CompressionLevel = request.CompressionLevel ?? (compressionGiven && project.Compression != request.Compression ? null : project.CompressionLevel),
+            CompressionLevel = request.CompressionLevel ?? (projectLevelApplies ? project.CompressionLevel : null),
+            CompressionExtreme = request.CompressionLevel is null ? projectLevelApplies && project.CompressionExtreme : request.CompressionExtreme,
             OutputDirectory = given.Contains("output") ? request.OutputDirectory : project.Output ?? request.OutputDirectory,
             TemplatesDirectory = request.TemplatesDirectory ?? project.Templates,
             Excludes = [.. project.Excludes, .. request.Excludes],

@@ -119,7 +119,7 @@ public sealed class ErrorHandlingTests : IDisposable
     }
 
     [Theory]
-    [InlineData("-Z", "xz", "'xz' not recognized")]
+    [InlineData("-Z", "bzip2", "'bzip2' not recognized")]
     [InlineData("--compression-level", "12", "--compression-level 12 is not a level of gzip (a whole number from 1 to 9)")]
     [InlineData("--compression-level", "abc", "--compression-level abc is not a level of gzip")]
     [InlineData("--compression-level", "1.5", "--compression-level 1.5 is not a level of gzip")]

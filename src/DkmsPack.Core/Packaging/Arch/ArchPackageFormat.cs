@@ -93,7 +93,7 @@ public sealed class ArchPackageFormat : IPackageFormat
         }
 
         CompressionMethod method = CompressionOf(spec);
-        using Stream compressed = Compressor.Create(method, spec.CompressionChosen ? spec.CompressionLevel : null, new NonClosingStream(output));
+        using Stream compressed = Compressor.Create(method, spec.CompressionChosen ? spec.CompressionLevel : null, new NonClosingStream(output), spec.CompressionChosen && spec.CompressionExtreme);
         using (var tar = new TarStreamWriter(compressed))
         {
             tar.WriteFile(".BUILDINFO", UnixPermissions.Regular, spec.BuildTime, buildInfo);

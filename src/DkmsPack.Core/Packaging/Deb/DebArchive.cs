@@ -59,7 +59,7 @@ internal static class DebArchive
     private static string WriteData(IReadOnlyList<PackageEntry> entries, PackageSpec spec, Stream destination, ProgressCounter progress)
     {
         string[] digests;
-        using (Stream compressed = Compressor.Create(spec.Compression, spec.CompressionLevel, destination))
+        using (Stream compressed = Compressor.Create(spec.Compression, spec.CompressionLevel, destination, spec.CompressionExtreme))
         using (var buffered = new BufferedStream(compressed, 1 << 16))
         using (var tar = new DebDataArchive(buffered, spec.BuildTime))
         {
@@ -86,7 +86,7 @@ internal static class DebArchive
         string conffiles = string.Concat(members.Conffiles.Select(path => "/" + path + "\n"));
 
         using var buffer = new MemoryStream();
-        using (Stream compressed = Compressor.Create(spec.Compression, spec.CompressionLevel, buffer))
+        using (Stream compressed = Compressor.Create(spec.Compression, spec.CompressionLevel, buffer, spec.CompressionExtreme))
         using (var tar = new TarStreamWriter(compressed))
         {
             // Control members: plain files owned by root, scripts 0755, the rest 0644 (lintian control-file-has-bad-permissions).

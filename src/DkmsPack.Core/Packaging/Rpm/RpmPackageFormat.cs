@@ -181,7 +181,7 @@ public sealed class RpmPackageFormat : IPackageFormat
     private static PayloadSummary WritePayload(PackageSpec spec, IReadOnlyList<PackageEntry> entries, Stream destination, ProgressCounter progress)
     {
         var compressed = new HashingWriteStream(destination, leaveOpen: true);
-        Stream compressor = Compressor.Create(spec.Compression, spec.CompressionLevel, compressed);
+        Stream compressor = Compressor.Create(spec.Compression, spec.CompressionLevel, compressed, spec.CompressionExtreme, XzCheck.Sha256);
         var raw = new HashingWriteStream(new BufferedStream(compressor, 1 << 16), leaveOpen: false);
         string[] digests;
         using (var cpio = new RpmPayloadArchive(raw))
@@ -273,7 +273,11 @@ public sealed class RpmPackageFormat : IPackageFormat
         return header;
     }
 
-    /// <summary>PAYLOADCOMPRESSOR and PAYLOADFLAGS as rpmbuild writes them for w9.gzdio, w3.zstdio and w.ufdio.</summary>
+    /// <summary>
+    /// PAYLOADCOMPRESSOR and PAYLOADFLAGS as rpmbuild writes them for w9.gzdio, w3.zstdio, w6.xzdio and w.ufdio.
+    /// rpm's xzdio has no extreme mode (its mode string takes a level digit and T for threads), so an xz -e payload
+    /// records the level alone: the flags are informational, rpm reads any xz stream.
+    /// </summary>
     private static void AddPayloadCompression(RpmHeaderBuilder header, PackageSpec spec)
     {
         int level = spec.CompressionLevel ?? Compressor.DefaultLevel(spec.Compression);
@@ -285,6 +289,9 @@ public sealed class RpmPackageFormat : IPackageFormat
                 break;
             case CompressionMethod.Zstd:
                 header.AddString(RpmTag.PayloadCompressor, "zstd").AddString(RpmTag.PayloadFlags, flags);
+                break;
+            case CompressionMethod.Xz:
+                header.AddString(RpmTag.PayloadCompressor, "xz").AddString(RpmTag.PayloadFlags, flags);
                 break;
             default:
                 // As rpmbuild does for w.ufdio: no compressor tag. rpm then reads the payload with its gzip
@@ -337,6 +344,11 @@ public sealed class RpmPackageFormat : IPackageFormat
         if (spec.Compression == CompressionMethod.Zstd)
         {
             yield return ("rpmlib(PayloadIsZstd)", "5.4.18-1");
+        }
+
+        if (spec.Compression == CompressionMethod.Xz)
+        {
+            yield return ("rpmlib(PayloadIsXz)", "5.2-1");
         }
 
         // rpmbuild declares these when a dependency's version (the package's own Provides included) holds the

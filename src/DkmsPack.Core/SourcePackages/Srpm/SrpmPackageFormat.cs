@@ -96,7 +96,7 @@ public sealed class SrpmPackageFormat : IPackageFormat
     private static (long UncompressedSize, string UncompressedSha256, string CompressedSha256) WritePayload(PackageSpec spec, IEnumerable<(string Name, long Size, Func<Stream> Open)> files, Stream destination)
     {
         var compressed = new HashingWriteStream(destination, leaveOpen: true);
-        Stream compressor = Compressor.Create(spec.Compression, spec.CompressionLevel, compressed);
+        Stream compressor = Compressor.Create(spec.Compression, spec.CompressionLevel, compressed, spec.CompressionExtreme, XzCheck.Sha256);
         var raw = new HashingWriteStream(new BufferedStream(compressor, 1 << 16), leaveOpen: false);
         using (var cpio = new CpioNewcWriter(raw, leaveOpen: true))
         {
@@ -132,6 +132,10 @@ public sealed class SrpmPackageFormat : IPackageFormat
         if (spec.Compression == CompressionMethod.Zstd)
         {
             requires.Add(new("rpmlib(PayloadIsZstd)", RpmSense.RpmLib | RpmSense.Less | RpmSense.Equal, "5.4.18-1"));
+        }
+        else if (spec.Compression == CompressionMethod.Xz)
+        {
+            requires.Add(new("rpmlib(PayloadIsXz)", RpmSense.RpmLib | RpmSense.Less | RpmSense.Equal, "5.2-1"));
         }
 
         // rpmbuild -bs records the package's own Provides in the source header too.
