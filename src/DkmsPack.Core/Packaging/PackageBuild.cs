@@ -44,18 +44,23 @@ public static class PackageBuild
         PackageSpec spec = built.Spec;
         IReadOnlyList<Diagnostic> warnings = built.Warnings;
 
-        // Prebuilt module packages: every kernel's modules are built (or taken) before any identity or byte, so a
-        // failing build leaves nothing behind.
+        // Every other format states its identity first, so that its errors come before minutes of compiling.
+        // Prebuilt module packages: every kernel's modules are built (or taken) before any byte is written, so a
+        // failing build leaves nothing behind. Those formats read the spec with the modules (and, when the texts
+        // were derived, the prebuilt summary and description); the others keep theirs.
         IPackageFormat[] distinct = [.. formats.DistinctBy(f => f.Name)];
-        using KernelModuleBuild? modules = distinct.Any(f => f.NeedsKernelModules) ? KernelModuleBuild.Run(spec, built.Conf, request.Modules, (request.Summary is null, request.Description is null)) : null;
+        List<(IPackageFormat Format, PackageIdentity Identity)> identified = Identify(distinct.Where(f => !f.NeedsKernelModules), spec);
+        IPackageFormat[] prebuilt = [.. distinct.Where(f => f.NeedsKernelModules)];
+        using KernelModuleBuild? modules = prebuilt.Length > 0 ? KernelModuleBuild.Run(spec, built.Conf, request.Modules, (request.Summary is null, request.Description is null)) : null;
+        PackageSpec SpecFor(IPackageFormat format) => format.NeedsKernelModules ? modules!.Spec : spec;
         if (modules is not null)
         {
-            spec = modules.Spec;
             warnings = [.. warnings, .. modules.Warnings];
+            identified.AddRange(Identify(prebuilt, modules.Spec));
+            identified = [.. identified.OrderBy(f => Array.IndexOf(distinct, f.Format))];
         }
 
-        List<(IPackageFormat Format, PackageIdentity Identity)> identified = Identify(distinct, spec);
-        List<PlannedOutput> outputs = [.. identified.SelectMany(f => f.Format.Outputs(spec, f.Identity, request))];
+        List<PlannedOutput> outputs = [.. identified.SelectMany(f => f.Format.Outputs(SpecFor(f.Format), f.Identity, request))];
         CheckFileNames(outputs, request.WriteChecksums);
 
         // liblzma is loaded before the first byte is written too, so that a missing one is one error and no output.

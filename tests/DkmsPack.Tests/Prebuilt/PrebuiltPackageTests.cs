@@ -184,6 +184,11 @@ public sealed class PrebuiltPackageTests(Modules.KernelModuleFixture modules) : 
         using var manifest = System.Text.Json.JsonDocument.Parse(run.StdOut);
         string[] formats = [.. manifest.RootElement.GetProperty("packages").EnumerateArray().Select(p => p.GetProperty("format").GetString()!)];
         Assert.Equal(["deb", "bmdeb", "kmod"], formats);
+
+        // The DKMS package keeps its own texts; only the prebuilt ones say they are prebuilt.
+        string Description(string file) => RealTool.RunChecked(RealTool.Require("dpkg-deb"), "-f", Path.Combine(output, file), "Description").Split('\n')[0];
+        Assert.StartsWith("DKMS source of", Description($"{Module}-dkms_0.1-1_all.deb"), StringComparison.Ordinal);
+        Assert.Equal($"{Module} kernel module, prebuilt (Linux {kernel})", Description($"{Module}-modules-{kernel}_0.1-1_amd64.deb"));
         var check = RealTool.Run(new RealToolOptions(WorkingDirectory: output), RealTool.Require("sha256sum"), "-c", "SHA256SUMS");
         Assert.True(check.ExitCode == 0, check.StdOut + check.StdErr);
         Assert.Equal(3, check.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
