@@ -311,46 +311,24 @@ public sealed class ModuleSigningKey : IDisposable
     }
 
     private static T ImportPkcs8<T>(T key, byte[] der)
+        where T : AsymmetricAlgorithm => Imported(key, k => k.ImportPkcs8PrivateKey(der, out _));
+
+    private static RSA ImportRsaPkcs1(byte[] der) => Imported(RSA.Create(), rsa => rsa.ImportRSAPrivateKey(der, out _));
+
+    private static ECDsa ImportEcSec1(byte[] der) => Imported(ECDsa.Create(), ecdsa => ecdsa.ImportECPrivateKey(der, out _));
+
+    /// <summary>The key after <paramref name="import"/>; disposed (its native handle freed) when the import fails.</summary>
+    private static T Imported<T>(T key, Action<T> import)
         where T : AsymmetricAlgorithm
     {
         try
         {
-            key.ImportPkcs8PrivateKey(der, out _);
+            import(key);
             return key;
         }
         catch
         {
             key.Dispose();
-            throw;
-        }
-    }
-
-    private static RSA ImportRsaPkcs1(byte[] der)
-    {
-        var rsa = RSA.Create();
-        try
-        {
-            rsa.ImportRSAPrivateKey(der, out _);
-            return rsa;
-        }
-        catch
-        {
-            rsa.Dispose();
-            throw;
-        }
-    }
-
-    private static ECDsa ImportEcSec1(byte[] der)
-    {
-        var ecdsa = ECDsa.Create();
-        try
-        {
-            ecdsa.ImportECPrivateKey(der, out _);
-            return ecdsa;
-        }
-        catch
-        {
-            ecdsa.Dispose();
             throw;
         }
     }
