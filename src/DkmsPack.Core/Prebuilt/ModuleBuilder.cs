@@ -21,7 +21,10 @@ internal sealed class ModuleBuilder
     private readonly DkmsConf _conf;
     private readonly string _scratch;
     private readonly int _jobs;
-    private string _build = string.Empty;
+
+    // $dkms_tree/$module/$module_version/build, as DKMS lays it out under the scratch tree.
+    private readonly string _tree;
+    private readonly string _build;
 
     public ModuleBuilder(PackageSpec spec, DkmsConf conf, string scratch, int jobs)
     {
@@ -29,6 +32,8 @@ internal sealed class ModuleBuilder
         _conf = conf;
         _scratch = scratch;
         _jobs = jobs;
+        _tree = Path.Combine(scratch, "tree");
+        _build = Path.Combine(_tree, spec.ModuleName, spec.ModuleVersion, "build");
     }
 
     /// <summary>
@@ -37,16 +42,14 @@ internal sealed class ModuleBuilder
     /// </summary>
     public IReadOnlyList<string> Build(string kernel, string architecture, string headers, KernelConfig config, KernelBuildPlan plan, BuildLog log)
     {
-        string tree = Path.Combine(_scratch, "tree");
-        string build = Path.Combine(tree, _spec.ModuleName, _spec.ModuleVersion, "build");
-        _build = build;
+        string build = _build;
         if (Directory.Exists(build))
         {
             Directory.Delete(build, recursive: true);
         }
 
         SourceCopy.Write(_spec, build);
-        Dictionary<string, string> environment = Environment(kernel, architecture, headers, config, tree, build);
+        Dictionary<string, string> environment = Environment(kernel, architecture, headers, config, _tree, build);
 
         foreach ((string patch, int line) in plan.Patches())
         {
