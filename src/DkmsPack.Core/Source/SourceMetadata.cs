@@ -42,6 +42,9 @@ public static partial class SourceMetadata
     /// <param name="LicenseWarnings">Licence tags and strings found but not usable, each naming its file and line (moot when the user gives the licence).</param>
     public sealed record Findings(SpdxExpression? License, IReadOnlyList<string> CopyrightHolders, IReadOnlyList<Diagnostic> LicenseWarnings)
     {
+        /// <summary>What a read that did not take place found: no licence, no holders, no warnings.</summary>
+        public static Findings Nothing { get; } = new(null, [], []);
+
         /// <summary>
         /// The Copyright field: the holders found, else the fallback holder (the maintainer) with the build year, so
         /// that the field still reads as a copyright notice (lintian: copyright-without-copyright-notice).
