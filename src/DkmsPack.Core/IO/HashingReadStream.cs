@@ -5,7 +5,7 @@ namespace DkmsPack.IO;
 /// <summary>
 /// Reads through to an inner stream while hashing every byte, so a file is read once to be both
 /// archived and digested (md5sums for a deb, FILEDIGESTS for an rpm). The hash is the caller's, reused
-/// from file to file: <see cref="HexDigest"/> reads and resets it.
+/// from file to file: <see cref="HexDigest"/> or <see cref="WriteDigest"/> reads and resets it.
 /// </summary>
 public sealed class HashingReadStream(Stream inner, IncrementalHash hash) : Stream
 {
@@ -23,6 +23,9 @@ public sealed class HashingReadStream(Stream inner, IncrementalHash hash) : Stre
 
     /// <summary>The lower-case hex digest of everything read so far; call once, at the end.</summary>
     public string HexDigest() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+
+    /// <summary>Writes the digest of everything read so far to <paramref name="destination"/> and resets the hash; call once, at the end.</summary>
+    public void WriteDigest(Span<byte> destination) => _hash.GetHashAndReset(destination);
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 

@@ -11,11 +11,34 @@ public interface IEntryContent
 }
 
 /// <summary>A file on disk, streamed when the package is written.</summary>
-public sealed class DiskContent(string fullPath, long length) : IEntryContent
+public sealed class DiskContent : IEntryContent
 {
-    public string FullPath { get; } = fullPath;
+    private readonly string _pathStart;
+    private readonly string? _pathEnd;
+    private readonly int _pathEndOffset;
 
-    public long Length { get; } = length;
+    public DiskContent(string fullPath, long length)
+    {
+        _pathStart = fullPath;
+        Length = length;
+    }
+
+    /// <summary>
+    /// A file of a scanned tree at <paramref name="root"/> followed by <paramref name="path"/> from
+    /// <paramref name="offset"/> on: the tree's root and the entry's install path are strings the scan holds anyway,
+    /// so a large tree keeps no second path per file.
+    /// </summary>
+    public DiskContent(string root, string path, int offset, long length)
+    {
+        _pathStart = root;
+        _pathEnd = path;
+        _pathEndOffset = offset;
+        Length = length;
+    }
+
+    public string FullPath => _pathEnd is null ? _pathStart : string.Concat(_pathStart, _pathEnd.AsSpan(_pathEndOffset));
+
+    public long Length { get; }
 
     /// <summary>Opens the file unbuffered (the writers copy in large blocks), failing with a message that names it.</summary>
     public Stream Open()

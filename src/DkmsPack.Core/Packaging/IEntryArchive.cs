@@ -22,15 +22,14 @@ public static class EntryArchiving
 {
     /// <summary>
     /// Writes every entry into <paramref name="archive"/> in order, hashing each regular file's content on the way with
-    /// <paramref name="digest"/> (each file is read once); returns the lowercase hex digest of each entry, empty for
-    /// directories and symlinks.
+    /// <paramref name="digest"/> (each file is read once); returns each regular file's digest by entry index.
     /// </summary>
-    public static string[] WriteAll(IEntryArchive archive, IReadOnlyList<PackageEntry> entries, HashAlgorithmName digest, ProgressCounter progress)
+    public static FileDigests WriteAll(IEntryArchive archive, IReadOnlyList<PackageEntry> entries, HashAlgorithmName digest, ProgressCounter progress)
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(progress);
-        var digests = new string[entries.Count];
+        var digests = new FileDigests(entries.Count, digest);
         using IncrementalHash hash = IncrementalHash.CreateHash(digest);
         for (int i = 0; i < entries.Count; i++)
         {
@@ -39,17 +38,15 @@ public static class EntryArchiving
             {
                 case EntryKind.Directory:
                     archive.WriteDirectory(entry, i);
-                    digests[i] = string.Empty;
                     break;
                 case EntryKind.Symlink:
                     archive.WriteSymlink(entry, i);
-                    digests[i] = string.Empty;
                     break;
                 default:
                     using (var content = new IO.HashingReadStream(entry.Content!.Open(), hash))
                     {
                         archive.WriteFile(entry, i, content);
-                        digests[i] = content.HexDigest();
+                        content.WriteDigest(digests.Slot(i));
                     }
 
                     progress.FileWritten(entry.Size);

@@ -59,7 +59,9 @@ public static class SourceTree
         ArgumentNullException.ThrowIfNull(isExcluded);
         ArgumentNullException.ThrowIfNull(replacements);
         var entries = new List<PackageEntry> { PackageEntry.Directory(installDirectory, directoryTime) };
-        Walk(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)), string.Empty);
+        string fullRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        string rootPrefix = fullRoot + "/";
+        Walk(fullRoot, string.Empty);
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         RefuseDuplicates(entries, root, installDirectory);
         return entries;
@@ -90,7 +92,7 @@ public static class SourceTree
                     case FileKind.Regular:
                         IEntryContent content = replacements.TryGetValue(relative, out IEntryContent? replaced)
                             ? replaced
-                            : new DiskContent(path, status.Size);
+                            : new DiskContent(rootPrefix, installPath, installDirectory.Length + 1, status.Size);
                         entries.Add(PackageEntry.File(installPath, UnixPermissions.NormaliseFile((UnixFileMode)status.Permissions), content, mtime));
                         break;
                     default:

@@ -20,7 +20,7 @@ public static class RpmFileFlags
 
 /// <summary>
 /// The per-file arrays of an rpm main header (docs/rpm-format.md, "File tables"), gathered one file at a time in
-/// columns, so a large tree costs a few array slots per file rather than an object each. Paths are split into
+/// columns, so a large tree costs a few array slots and its strings' bytes per file rather than objects. Paths are split into
 /// BASENAMES and DIRNAMES/DIRINDEXES (rpmlib(CompressedFileNames)); every file is owned by root:root.
 /// </summary>
 public sealed class RpmFileTable
@@ -36,12 +36,12 @@ public sealed class RpmFileTable
     private readonly List<string> _dirNames = [];
     private readonly Dictionary<string, uint> _dirIndex = new(StringComparer.Ordinal);
     private readonly List<uint> _dirIndexes = [];
-    private readonly List<string> _baseNames = [];
+    private readonly RpmStringColumn _baseNames = new();
     private readonly List<uint> _sizes = [];
     private readonly List<ushort> _modes = [];
     private readonly List<uint> _mtimes = [];
-    private readonly List<string> _digests = [];
-    private readonly List<string> _linkTargets = [];
+    private readonly RpmStringColumn _digests = new();
+    private readonly RpmStringColumn _linkTargets = new();
     private readonly List<uint> _flags = [];
 
     public int Count => _baseNames.Count;
@@ -66,7 +66,7 @@ public sealed class RpmFileTable
         }
 
         _dirIndexes.Add(index);
-        _baseNames.Add(path[(slash + 1)..]);
+        _baseNames.Add(path.AsSpan(slash + 1));
         _sizes.Add(Int32Field(size, path, "size"));
         _modes.Add(mode);
         _mtimes.Add(Int32Field(modifiedTime, path, "modification time"));

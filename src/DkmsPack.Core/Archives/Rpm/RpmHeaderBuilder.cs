@@ -38,6 +38,13 @@ public sealed class RpmHeaderBuilder
         return Add(tag, RpmTagType.StringArray, values.Count, EncodeStrings(tag, values));
     }
 
+    /// <summary>Adds a STRING_ARRAY entry from values gathered already encoded; the column must not be empty.</summary>
+    public RpmHeaderBuilder AddStringArray(RpmTag tag, RpmStringColumn values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return Add(tag, RpmTagType.StringArray, values.Count, values.Encoded.ToArray());
+    }
+
     /// <summary>
     /// Adds an I18NSTRING entry holding one string for the "C" locale; the main header then needs
     /// <see cref="RpmTag.HeaderI18nTable"/> <c>["C"]</c>, which <see cref="Build"/> checks.
@@ -179,22 +186,31 @@ public sealed class RpmHeaderBuilder
         }
     }
 
+    /// <summary>Each value in UTF-8 with its NUL, measured first so the entry is one allocation of its exact size.</summary>
     private static byte[] EncodeStrings(RpmTag tag, IReadOnlyList<string> values)
     {
-        using var buffer = new MemoryStream();
-        foreach (string value in values)
+        int length = 0;
+        for (int i = 0; i < values.Count; i++)
         {
+            string value = values[i];
             ArgumentNullException.ThrowIfNull(value, nameof(values));
             if (value.Contains('\0', StringComparison.Ordinal))
             {
                 throw new ArgumentException($"A value of tag {tag} contains NUL, which would end the string early.", nameof(values));
             }
 
-            buffer.Write(Encoding.UTF8.GetBytes(value));
-            buffer.WriteByte(0);
+            length = checked(length + Encoding.UTF8.GetByteCount(value) + 1);
         }
 
-        return buffer.ToArray();
+        byte[] data = new byte[length];
+        int offset = 0;
+        for (int i = 0; i < values.Count; i++)
+        {
+            offset += Encoding.UTF8.GetBytes(values[i], data.AsSpan(offset));
+            data[offset++] = 0;
+        }
+
+        return data;
     }
 
     private RpmHeaderBuilder Add(RpmTag tag, RpmTagType type, int count, byte[] data)

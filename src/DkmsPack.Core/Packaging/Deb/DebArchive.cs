@@ -25,7 +25,7 @@ internal static class DebArchive
     {
         string suffix = Compressor.FileSuffix(spec.Compression);
         using var data = new ScratchFile(context.ScratchDirectory, ".data.tar");
-        string md5Sums = WriteData(entries, spec, data.Stream, progress);
+        DebMd5Sums md5Sums = WriteData(entries, spec, data.Stream, progress);
         byte[] control = ControlTar(spec, members, md5Sums);
 
         byte[] debianBinary = Encoding.ASCII.GetBytes(FormatVersion);
@@ -55,10 +55,10 @@ internal static class DebArchive
         return signer.SignDetached(time, first, second, data);
     }
 
-    /// <summary>Writes data.tar and returns md5sums: "&lt;md5&gt;  &lt;path&gt;" per file, relative to the root (deb-md5sums(5)).</summary>
-    private static string WriteData(IReadOnlyList<PackageEntry> entries, PackageSpec spec, Stream destination, ProgressCounter progress)
+    /// <summary>Writes data.tar and returns its md5sums.</summary>
+    private static DebMd5Sums WriteData(IReadOnlyList<PackageEntry> entries, PackageSpec spec, Stream destination, ProgressCounter progress)
     {
-        string[] digests;
+        FileDigests digests;
         using (Stream compressed = Compressor.Create(spec.Compression, spec.CompressionLevel, destination, spec.CompressionExtreme))
         using (var buffered = new BufferedStream(compressed, 1 << 16))
         using (var tar = new DebDataArchive(buffered, spec.BuildTime))
@@ -67,20 +67,10 @@ internal static class DebArchive
             digests = EntryArchiving.WriteAll(tar, entries, HashAlgorithmName.MD5, progress);
         }
 
-        var md5Sums = new StringBuilder();
-        for (int i = 0; i < entries.Count; i++)
-        {
-            // Conffiles are left out, as dh_md5sums does: dpkg keeps their hashes in its conffile database.
-            if (entries[i].Kind == EntryKind.File && !entries[i].IsConfig)
-            {
-                md5Sums.Append(digests[i]).Append("  ").Append(entries[i].Path).Append('\n');
-            }
-        }
-
-        return md5Sums.ToString();
+        return new DebMd5Sums(entries, digests);
     }
 
-    private static byte[] ControlTar(PackageSpec spec, ControlMembers members, string md5Sums)
+    private static byte[] ControlTar(PackageSpec spec, ControlMembers members, DebMd5Sums md5Sums)
     {
         // conffiles (deb-conffiles(5)): one absolute path a line, the files dpkg keeps a user's changes of.
         string conffiles = string.Concat(members.Conffiles.Select(path => "/" + path + "\n"));
@@ -97,7 +87,10 @@ internal static class DebArchive
             }
 
             tar.WriteFile("./control", UnixPermissions.Regular, spec.BuildTime, Encoding.UTF8.GetBytes(EnsureFinalNewline(members.Control)));
-            tar.WriteFile("./md5sums", UnixPermissions.Regular, spec.BuildTime, Encoding.UTF8.GetBytes(md5Sums));
+            using (Stream sums = md5Sums.Open())
+            {
+                tar.WriteFile("./md5sums", UnixPermissions.Regular, spec.BuildTime, md5Sums.Length, sums);
+            }
             tar.WriteFile("./postinst", UnixPermissions.Executable, spec.BuildTime, Encoding.UTF8.GetBytes(members.Postinst));
             if (members.Postrm is not null)
             {

@@ -183,7 +183,7 @@ public sealed class RpmPackageFormat : IPackageFormat
         var compressed = new HashingWriteStream(destination, leaveOpen: true);
         Stream compressor = Compressor.Create(spec.Compression, spec.CompressionLevel, compressed, spec.CompressionExtreme, XzCheck.Sha256);
         var raw = new HashingWriteStream(new BufferedStream(compressor, 1 << 16), leaveOpen: false);
-        string[] digests;
+        FileDigests digests;
         using (var cpio = new RpmPayloadArchive(raw))
         {
             digests = EntryArchiving.WriteAll(cpio, entries, HashAlgorithmName.SHA256, progress);
@@ -301,13 +301,13 @@ public sealed class RpmPackageFormat : IPackageFormat
     }
 
     /// <summary>The file table, in entry order (which is the cpio order, sorted by path).</summary>
-    private static RpmFileTable Files(IReadOnlyList<PackageEntry> entries, string[] digests)
+    private static RpmFileTable Files(IReadOnlyList<PackageEntry> entries, FileDigests digests)
     {
         var table = new RpmFileTable();
         for (int i = 0; i < entries.Count; i++)
         {
             PackageEntry entry = entries[i];
-            table.Add("/" + entry.Path, FileMode(entry), entry.Kind == EntryKind.Directory ? DirectorySize : entry.Size, entry.ModifiedTime, digests[i], entry.LinkTarget ?? string.Empty, FileFlags(entry));
+            table.Add("/" + entry.Path, FileMode(entry), entry.Kind == EntryKind.Directory ? DirectorySize : entry.Size, entry.ModifiedTime, digests.Hex(i), entry.LinkTarget ?? string.Empty, FileFlags(entry));
         }
 
         return table;
@@ -450,5 +450,5 @@ public sealed class RpmPackageFormat : IPackageFormat
         return array;
     }
 
-    private sealed record PayloadSummary(string[] FileDigests, long UncompressedSize, string UncompressedSha256, string CompressedSha256);
+    private sealed record PayloadSummary(FileDigests FileDigests, long UncompressedSize, string UncompressedSha256, string CompressedSha256);
 }
