@@ -5,7 +5,10 @@ Inputs, all written by tests/benchmark/run:
   --data   one line per measured run: case, tree, tool, run, wall s (microsecond clock), user s, sys s,
            peak RSS KiB, size bytes, status, GNU time's own wall s (%e), 1-minute load average before the run
   --cases  one line per case: case, tree, baseline tool, title, tools in run order (|-separated),
-           the tools compared with the baseline (|-separated; empty: all the others)
+           the tools compared (|-separated, TOOL against the case's baseline or TOOL=>BASELINE against a
+           baseline of its own; empty: all the others against the case's baseline)
+  (--cases and --meta default to the --data path with .cases.tsv and .meta.tsv for .tsv, --data to
+  results/latest.tsv beside this script)
   --meta   key, value lines (machine, versions, tree sizes, notes)
 
 Statistics: median with min-max over the runs. Ratios are computed pair by pair, run i of a tool over
