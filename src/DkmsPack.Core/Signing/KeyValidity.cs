@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 
@@ -92,6 +93,13 @@ internal static class KeyValidity
             return new KeyStatus(KeyProblem.Revoked, revoked, null);
         }
 
+        if (requireSign && key != primary && !AnyBindingMaySign(primary, key))
+        {
+            // Decided before any signature is verified: verifying one costs a modulus check (see s_verified), and a
+            // binding that does not claim signing could not make the subkey a signing key even if it verified.
+            return new KeyStatus(KeyProblem.NotForSigning, "is not marked for signing (key flags)", null);
+        }
+
         PgpSignature? selfSignature = LatestSelfSignature(primary, key);
         if (key != primary && selfSignature is null)
         {
@@ -126,6 +134,11 @@ internal static class KeyValidity
 
         return new KeyStatus(KeyProblem.None, string.Empty, expires);
     }
+
+    /// <summary>Whether some binding signature of the subkey, verified or not, leaves it free to sign (key flags with Sign, or none).</summary>
+    private static bool AnyBindingMaySign(PgpPublicKey primary, PgpPublicKey key) =>
+        key.GetSignaturesOfType(OpenPgp.SignatureType.SubkeyBinding).Any(s => s.KeyId == primary.KeyId
+            && (s.GetHashedSubPackets() is not { } hashed || !hashed.HasSubpacket(SignatureSubpacketTag.KeyFlags) || (hashed.GetKeyFlags() & OpenPgp.KeyFlag.Sign) != 0));
 
     /// <summary>The newest self-signature that verifies: a subkey's binding, or the primary's user ID certifications and direct-key signatures.</summary>
     private static PgpSignature? LatestSelfSignature(PgpPublicKey primary, PgpPublicKey key)
@@ -175,7 +188,26 @@ internal static class KeyValidity
         return null;
     }
 
+    /// <summary>
+    /// Verdicts on self-signatures already checked: a key's validity is asked for at loading and again for each
+    /// signature made, and each check makes BouncyCastle validate the RSA modulus anew (a probabilistic primality
+    /// test: tens of milliseconds for a 3072-bit key).
+    /// </summary>
+    private static readonly ConditionalWeakTable<PgpSignature, StrongBox<bool>> s_verified = [];
+
     private static bool Verifies(PgpSignature signature, PgpPublicKey signer, Func<bool> verify)
+    {
+        if (s_verified.TryGetValue(signature, out StrongBox<bool>? known))
+        {
+            return known.Value;
+        }
+
+        bool verifies = VerifiesOnce(signature, signer, verify);
+        s_verified.AddOrUpdate(signature, new StrongBox<bool>(verifies));
+        return verifies;
+    }
+
+    private static bool VerifiesOnce(PgpSignature signature, PgpPublicKey signer, Func<bool> verify)
     {
         try
         {

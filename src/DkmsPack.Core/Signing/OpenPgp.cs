@@ -82,6 +82,14 @@ internal static class OpenPgp
     }
 
     /// <summary>Hash algorithm IDs (RFC 9580 §9.5).</summary>
+    /// <summary>Signature subpacket types (RFC 9580 §5.2.3.7).</summary>
+    internal static class SubpacketType
+    {
+        public const int CreationTime = 2;
+        public const int IssuerKeyId = 16;
+        public const int IssuerFingerprint = 33;
+    }
+
     internal static class HashAlgorithm
     {
         public const int Sha256 = 8;

@@ -100,17 +100,15 @@ public sealed class SigningKey : IDisposable
     /// </summary>
     public byte[] SignDetached(long creationTime, params ReadOnlySpan<Stream> parts)
     {
-        PgpSignatureGenerator generator = Generator(OpenPgp.SignatureType.BinaryDocument, creationTime);
-        SignedData.Feed(parts, generator.Update);
-        return generator.Generate().GetEncoded();
+        Stream[] streams = parts.ToArray();
+        return Sign(OpenPgp.SignatureType.BinaryDocument, creationTime, hash => SignedData.Feed(streams, hash.AppendData));
     }
 
     /// <summary>As <see cref="SignDetached(long, ReadOnlySpan{Stream})"/>, of bytes in memory.</summary>
     public byte[] SignDetached(long creationTime, ReadOnlySpan<byte> data)
     {
-        PgpSignatureGenerator generator = Generator(OpenPgp.SignatureType.BinaryDocument, creationTime);
-        generator.Update(data);
-        return generator.Generate().GetEncoded();
+        byte[] bytes = data.ToArray();
+        return Sign(OpenPgp.SignatureType.BinaryDocument, creationTime, hash => hash.AppendData(bytes));
     }
 
     /// <summary>As <see cref="SignDetached(long, ReadOnlySpan{Stream})"/>, ASCII-armoured (<c>gpg --armor --detach-sign</c>, for <c>.asc</c> files).</summary>
@@ -124,9 +122,8 @@ public sealed class SigningKey : IDisposable
     public string ClearSign(string text, long creationTime)
     {
         ArgumentNullException.ThrowIfNull(text);
-        PgpSignatureGenerator generator = Generator(OpenPgp.SignatureType.CanonicalText, creationTime);
-        generator.Update(ClearSignedText.CanonicalBytes(text));
-        return ClearSignedText.Frame(text, generator.Generate().GetEncoded());
+        byte[] canonical = ClearSignedText.CanonicalBytes(text);
+        return ClearSignedText.Frame(text, Sign(OpenPgp.SignatureType.CanonicalText, creationTime, hash => hash.AppendData(canonical)));
     }
 
     /// <summary>
@@ -150,7 +147,7 @@ public sealed class SigningKey : IDisposable
     /// <summary>Drops the unlocked private key (BouncyCastle's big integers cannot be wiped; they are left to the collector).</summary>
     public void Dispose() => _privateKey = null;
 
-    private PgpSignatureGenerator Generator(int signatureType, long creationTime)
+    private byte[] Sign(int signatureType, long creationTime, Action<IncrementalHash> feed)
     {
         PgpPrivateKey privateKey = _privateKey ?? throw new ObjectDisposedException(nameof(SigningKey));
         if (creationTime is < 0 or > uint.MaxValue)
@@ -164,19 +161,9 @@ public sealed class SigningKey : IDisposable
             throw KeyError(_origin, _signer, status);
         }
 
-        var generator = new PgpSignatureGenerator(_signer.Algorithm, HashAlgorithmTag.Sha256);
-        generator.InitSign(signatureType, privateKey);
-
         // RFC 9580 §5.2.3.11 (creation time, 2) and §5.2.3.35 (issuer fingerprint, 33) hashed; §5.2.3.12
         // (issuer key ID, 16) unhashed and not critical, where rpm 4.16 and older look for the key.
-        var hashed = new PgpSignatureSubpacketGenerator();
-        hashed.SetSignatureCreationTime(false, OpenPgp.FromUnixSeconds(creationTime));
-        hashed.SetIssuerFingerprint(false, _signer);
-        generator.SetHashedSubpackets(hashed.Generate());
-        var unhashed = new PgpSignatureSubpacketGenerator();
-        unhashed.SetIssuerKeyID(false, _signer.KeyId);
-        generator.SetUnhashedSubpackets(unhashed.Generate());
-        return generator;
+        return V4Signature.Create(signatureType, creationTime, _signer, privateKey, Algorithm, feed);
     }
 
     private static byte[] Dearmor(ReadOnlySpan<byte> key, string? origin)

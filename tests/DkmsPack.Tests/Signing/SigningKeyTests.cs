@@ -60,6 +60,50 @@ public class SigningKeyTests
         gpg.AssertGpgvAccepts(gpg.ExportPublic(fingerprint), gpg.Write("sig", signature), gpg.Write("all", members.SelectMany(m => m).ToArray()));
     }
 
+    /// <summary>
+    /// dkmspack hashes with the platform's SHA-256 and writes the packet itself; BouncyCastle's own generator, given the
+    /// same subpackets, is a second implementation of RFC 9580 to hold it to, byte for byte (PKCS#1 v1.5 and EdDSA
+    /// signatures are deterministic).
+    /// </summary>
+    [Theory]
+    [InlineData("rsa3072", Org.BouncyCastle.Bcpg.OpenPgp.PgpSignature.BinaryDocument)]
+    [InlineData("ed25519", Org.BouncyCastle.Bcpg.OpenPgp.PgpSignature.BinaryDocument)]
+    [InlineData("rsa2048", Org.BouncyCastle.Bcpg.OpenPgp.PgpSignature.CanonicalTextDocument)]
+    public void Signatures_AreTheBytesBouncyCastlesGeneratorMakes(string algorithm, int signatureType)
+    {
+        using var gpg = new GpgHome();
+        string fingerprint = gpg.GenerateKey(algorithm);
+        byte[] secret = gpg.ExportSecret(fingerprint);
+        using SigningKey key = SigningKey.Load(secret, string.Empty, GpgHome.SignTime, null);
+        const string text = "Origin: dkmspack\nSuite: stable\n";
+
+        byte[] ours = signatureType == Org.BouncyCastle.Bcpg.OpenPgp.PgpSignature.BinaryDocument
+            ? key.SignDetached(GpgHome.SignTime, new MemoryStream(Data), new MemoryStream(Data))
+            : OpenPgpArmorDecode(ClearSignedSignature(key.ClearSign(text, GpgHome.SignTime)));
+
+        var ring = new Org.BouncyCastle.Bcpg.OpenPgp.PgpSecretKeyRing(OpenPgpArmorDecode(Encoding.ASCII.GetString(secret)));
+        Org.BouncyCastle.Bcpg.OpenPgp.PgpSecretKey signer = ring.GetSecretKey();
+        var generator = new Org.BouncyCastle.Bcpg.OpenPgp.PgpSignatureGenerator(signer.PublicKey.Algorithm, Org.BouncyCastle.Bcpg.HashAlgorithmTag.Sha256);
+        generator.InitSign(signatureType, signer.ExtractPrivateKeyRaw([]));
+        var hashed = new Org.BouncyCastle.Bcpg.OpenPgp.PgpSignatureSubpacketGenerator();
+        hashed.SetSignatureCreationTime(false, DateTimeOffset.FromUnixTimeSeconds(GpgHome.SignTime).UtcDateTime);
+        hashed.SetIssuerFingerprint(false, signer.PublicKey);
+        generator.SetHashedSubpackets(hashed.Generate());
+        var unhashed = new Org.BouncyCastle.Bcpg.OpenPgp.PgpSignatureSubpacketGenerator();
+        unhashed.SetIssuerKeyID(false, signer.KeyId);
+        generator.SetUnhashedSubpackets(unhashed.Generate());
+        generator.Update(signatureType == Org.BouncyCastle.Bcpg.OpenPgp.PgpSignature.BinaryDocument ? [.. Data, .. Data] : ClearSignedText.CanonicalBytes(text));
+        byte[] theirs = generator.Generate().GetEncoded();
+
+        Assert.Equal(Convert.ToHexString(theirs), Convert.ToHexString(ours));
+    }
+
+    private static byte[] OpenPgpArmorDecode(string armored) =>
+        OpenPgpArmor.TryDecode(armored, out _, out byte[] packets, out string? error) ? packets : throw new InvalidDataException(error);
+
+    private static string ClearSignedSignature(string clearSigned) =>
+        clearSigned[clearSigned.IndexOf("-----BEGIN PGP SIGNATURE-----", StringComparison.Ordinal)..];
+
     [Fact]
     public void SignDetached_PacketHasTheSubpacketsRpmAndGpgNeed()
     {
