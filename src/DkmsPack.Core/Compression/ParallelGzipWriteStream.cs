@@ -15,11 +15,14 @@ public sealed class ParallelGzipWriteStream : WriteOnlyStream
 {
     public const int ChunkSize = 1 << 20;
 
+    /// <summary>The first buffer's size: a small package (control.tar, a module of a few files) never needs a whole chunk.</summary>
+    private const int InitialBufferSize = 1 << 16;
+
     private readonly Stream _output;
     private readonly int _level;
     private readonly Queue<Task<byte[]>> _pending = new();
     private readonly int _maxPending = Environment.ProcessorCount + 1;
-    private byte[] _chunk;
+    private byte[]? _chunk;
     private int _filled;
     private bool _anyMember;
     private bool _finished;
@@ -29,7 +32,6 @@ public sealed class ParallelGzipWriteStream : WriteOnlyStream
         ArgumentNullException.ThrowIfNull(output);
         _output = output;
         _level = level;
-        _chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
     }
 
     public override bool CanWrite => !_finished;
@@ -40,7 +42,8 @@ public sealed class ParallelGzipWriteStream : WriteOnlyStream
         while (!buffer.IsEmpty)
         {
             int take = Math.Min(buffer.Length, ChunkSize - _filled);
-            buffer[..take].CopyTo(_chunk.AsSpan(_filled));
+            byte[] chunk = Reserve(take);
+            buffer[..take].CopyTo(chunk.AsSpan(_filled));
             _filled += take;
             buffer = buffer[take..];
             if (_filled == ChunkSize)
@@ -60,7 +63,7 @@ public sealed class ParallelGzipWriteStream : WriteOnlyStream
                 // An empty input still needs one (empty) member to be a gzip file.
                 if (_filled > 0 || !_anyMember)
                 {
-                    SubmitChunk();
+                    SubmitChunk(last: true);
                 }
 
                 while (_pending.Count > 0)
@@ -70,37 +73,76 @@ public sealed class ParallelGzipWriteStream : WriteOnlyStream
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(_chunk);
+                if (_chunk is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(_chunk);
+                    _chunk = null;
+                }
             }
         }
 
         base.Dispose(disposing);
     }
 
-    private void SubmitChunk()
+    /// <summary>
+    /// The chunk buffer with room for <paramref name="count"/> more bytes: the first grows by doubling up to a whole
+    /// chunk, and once a chunk has been filled the input is large, so each next one is a whole chunk at once.
+    /// </summary>
+    private byte[] Reserve(int count)
     {
-        byte[] data = _chunk;
+        int needed = _filled + count;
+        if (_chunk is null || _chunk.Length < needed)
+        {
+            int size = _anyMember ? ChunkSize : Math.Min(ChunkSize, Math.Max(needed, Math.Max(InitialBufferSize, 2 * (_chunk?.Length ?? 0))));
+            byte[] grown = ArrayPool<byte>.Shared.Rent(size);
+            if (_chunk is not null)
+            {
+                _chunk.AsSpan(0, _filled).CopyTo(grown);
+                ArrayPool<byte>.Shared.Return(_chunk);
+            }
+
+            _chunk = grown;
+        }
+
+        return _chunk;
+    }
+
+    private void SubmitChunk(bool last = false)
+    {
+        byte[] data = _chunk ?? [];
+        _chunk = null;
         int length = _filled;
         int level = _level;
-        _pending.Enqueue(Task.Run(() =>
-        {
-            try
-            {
-                return Compressor.GzipBytes(data.AsSpan(0, length), level);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(data);
-            }
-        }));
-        _anyMember = true;
-        _chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
         _filled = 0;
+        _anyMember = true;
+        if (last && _pending.Count == 0)
+        {
+            // A stream that fits one chunk: compressed here, without waking a pool thread for it.
+            _pending.Enqueue(Task.FromResult(Compress(data, length, level)));
+            return;
+        }
+
+        _pending.Enqueue(Task.Run(() => Compress(data, length, level)));
 
         // Bounded: at most one chunk per core (plus one) is in flight, so memory does not grow with the input.
         while (_pending.Count > _maxPending)
         {
             WriteOldestMember();
+        }
+    }
+
+    private static byte[] Compress(byte[] data, int length, int level)
+    {
+        try
+        {
+            return Compressor.GzipBytes(data.AsSpan(0, length), level);
+        }
+        finally
+        {
+            if (data.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(data);
+            }
         }
     }
 

@@ -25,6 +25,9 @@ public sealed class TemplateSet : ITemplateLoader
     /// <summary>Only the templates built into dkmspack.</summary>
     public static TemplateSet Embedded { get; } = new(null);
 
+    /// <summary>True for the built-in templates alone, whose use of Scriban's builtins is known (see <see cref="TemplateRenderer"/>).</summary>
+    public bool IsEmbeddedOnly => _overrideDirectory is null;
+
     /// <summary>The embedded templates, overridden by <paramref name="overrideDirectory"/> when one is given (--templates).</summary>
     public static TemplateSet For(string? overrideDirectory) => overrideDirectory is null ? Embedded : WithOverrides(overrideDirectory);
 

@@ -32,6 +32,22 @@ public sealed class TemplateSetTests
         Assert.Equal("embedded:rpm/post.sbn", set.Origin("rpm/post.sbn"));
     }
 
+    /// <summary>
+    /// The embedded templates render with the few builtins they use (every packaging test renders them, with strict
+    /// variables); a template of the user's gets all of Scriban's builtins beside the dkmspack functions.
+    /// </summary>
+    [Fact]
+    public void Render_OverrideMayUseAnyScribanBuiltin()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("deb"));
+        const string text = "{{ name | string.upcase }} {{ [3, 1, 2] | array.sort | array.join ',' }} {{ 7.5 | math.floor }} {{ name | string.rstrip | sh_quote }}";
+        File.WriteAllText(temp.Combine("deb", "custom.sbn"), text);
+        var model = new Scriban.Runtime.ScriptObject { ["name"] = "gmux " };
+
+        Assert.Equal("GMUX  1,2,3 7 'gmux'", TemplateRenderer.Render(TemplateSet.WithOverrides(temp.Path), "deb/custom.sbn", model));
+    }
+
     [Theory]
     [InlineData("it's", "'it'\\''s'")]
     [InlineData("$(reboot)", "'$(reboot)'")]
