@@ -7,15 +7,9 @@ namespace DkmsPack.IO;
 /// archived and digested (md5sums for a deb, FILEDIGESTS for an rpm). The hash is the caller's, reused
 /// from file to file: <see cref="HexDigest"/> or <see cref="WriteDigest"/> reads and resets it.
 /// </summary>
-public sealed class HashingReadStream(Stream inner, IncrementalHash hash) : Stream
+public sealed class HashingReadStream(Stream inner, IncrementalHash hash) : ReadOnlyStream
 {
     private readonly IncrementalHash _hash = hash;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => inner.Length;
 
@@ -27,24 +21,12 @@ public sealed class HashingReadStream(Stream inner, IncrementalHash hash) : Stre
     /// <summary>Writes the digest of everything read so far to <paramref name="destination"/> and resets the hash; call once, at the end.</summary>
     public void WriteDigest(Span<byte> destination) => _hash.GetHashAndReset(destination);
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         int read = inner.Read(buffer);
         _hash.AppendData(buffer[..read]);
         return read;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -41,24 +41,14 @@ internal sealed class DebMd5Sums : IEntryContent
     private int LineLength(PackageEntry entry) => _digests.HexLength + Separator.Length + Encoding.UTF8.GetByteCount(entry.Path) + 1;
 
     /// <summary>Reads the text one line at a time.</summary>
-    private sealed class LineReader(DebMd5Sums sums) : Stream
+    private sealed class LineReader(DebMd5Sums sums) : IO.ReadOnlyStream
     {
         private byte[] _line = [];
         private int _lineLength;
         private int _lineOffset;
         private int _next;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
         public override long Length => sums.Length;
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -73,16 +63,6 @@ internal sealed class DebMd5Sums : IEntryContent
 
             return written;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         private bool NextLine()
         {
