@@ -8,13 +8,6 @@ namespace DkmsPack.Rendering;
 /// <summary>Renders one template of a <see cref="TemplateSet"/> against a model built by the caller.</summary>
 public static class TemplateRenderer
 {
-    /// <summary>
-    /// The builtins the embedded templates use: <c>include</c> and three of <c>string.*</c>, Scriban's own functions
-    /// bound without reflection. Scriban imports its full set (and even <c>string</c> alone) by reflection over its
-    /// methods on first use: a third of a small package's run as a Native AOT binary. Templates from
-    /// <c>--templates</c> may use any builtin, so they get the full set. The packaging tests render every embedded
-    /// template with strict variables, so one that needed another builtin would fail there.
-    /// </summary>
     /// <summary>The dkmspack functions, made once: binding a function costs reflection over its delegate.</summary>
     private static readonly Lazy<ScriptObject> s_functions = new(() =>
     {
@@ -23,6 +16,13 @@ public static class TemplateRenderer
         return functions;
     });
 
+    /// <summary>
+    /// The builtins the embedded templates use: <c>include</c> and three of <c>string.*</c>, Scriban's own functions
+    /// bound without reflection. Scriban imports its full set (and even <c>string</c> alone) by reflection over its
+    /// methods on first use: a third of a small package's run as a Native AOT binary. Templates from
+    /// <c>--templates</c> may use any builtin, so they get the full set. The packaging tests render every embedded
+    /// template with strict variables, so one that needed another builtin would fail there.
+    /// </summary>
     private static readonly Lazy<ScriptObject> s_embeddedBuiltins = new(() => new ScriptObject
     {
         ["include"] = new Scriban.Functions.IncludeFunction(),
