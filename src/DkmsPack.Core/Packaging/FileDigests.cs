@@ -29,8 +29,6 @@ public sealed class FileDigests
     /// <summary>Characters of one digest in hex.</summary>
     public int HexLength => 2 * Length;
 
-    public int Count => _present.Length;
-
     /// <summary>Whether entry <paramref name="index"/> has a digest (regular files do; directories and symlinks do not).</summary>
     public bool Has(int index) => _present[index];
 
@@ -51,25 +49,5 @@ public sealed class FileDigests
         {
             throw new ArgumentException($"needs {HexLength} bytes", nameof(destination));
         }
-    }
-
-    /// <summary>The digests as RPM's FILEDIGESTS string array, made one string at a time as the header writer reads them.</summary>
-    public IReadOnlyList<string> AsHexList() => new HexList(this);
-
-    private sealed class HexList(FileDigests digests) : IReadOnlyList<string>
-    {
-        public int Count => digests.Count;
-
-        public string this[int index] => digests.Hex(index);
-
-        public IEnumerator<string> GetEnumerator()
-        {
-            for (int i = 0; i < Count; i++)
-            {
-                yield return digests.Hex(i);
-            }
-        }
-
-        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

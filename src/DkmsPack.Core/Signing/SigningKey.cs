@@ -100,15 +100,19 @@ public sealed class SigningKey : IDisposable
     /// </summary>
     public byte[] SignDetached(long creationTime, params ReadOnlySpan<Stream> parts)
     {
-        Stream[] streams = parts.ToArray();
-        return Sign(OpenPgp.SignatureType.BinaryDocument, creationTime, hash => SignedData.Feed(streams, hash.AppendData));
+        PgpPrivateKey privateKey = UsableKeyAt(creationTime);
+        using IncrementalHash hash = V4Signature.CreateHash();
+        SignedData.Feed(parts, hash.AppendData);
+        return Sign(OpenPgp.SignatureType.BinaryDocument, creationTime, privateKey, hash);
     }
 
     /// <summary>As <see cref="SignDetached(long, ReadOnlySpan{Stream})"/>, of bytes in memory.</summary>
     public byte[] SignDetached(long creationTime, ReadOnlySpan<byte> data)
     {
-        byte[] bytes = data.ToArray();
-        return Sign(OpenPgp.SignatureType.BinaryDocument, creationTime, hash => hash.AppendData(bytes));
+        PgpPrivateKey privateKey = UsableKeyAt(creationTime);
+        using IncrementalHash hash = V4Signature.CreateHash();
+        hash.AppendData(data);
+        return Sign(OpenPgp.SignatureType.BinaryDocument, creationTime, privateKey, hash);
     }
 
     /// <summary>As <see cref="SignDetached(long, ReadOnlySpan{Stream})"/>, ASCII-armoured (<c>gpg --armor --detach-sign</c>, for <c>.asc</c> files).</summary>
@@ -122,8 +126,10 @@ public sealed class SigningKey : IDisposable
     public string ClearSign(string text, long creationTime)
     {
         ArgumentNullException.ThrowIfNull(text);
-        byte[] canonical = ClearSignedText.CanonicalBytes(text);
-        return ClearSignedText.Frame(text, Sign(OpenPgp.SignatureType.CanonicalText, creationTime, hash => hash.AppendData(canonical)));
+        PgpPrivateKey privateKey = UsableKeyAt(creationTime);
+        using IncrementalHash hash = V4Signature.CreateHash();
+        hash.AppendData(ClearSignedText.CanonicalBytes(text));
+        return ClearSignedText.Frame(text, Sign(OpenPgp.SignatureType.CanonicalText, creationTime, privateKey, hash));
     }
 
     /// <summary>
@@ -147,7 +153,8 @@ public sealed class SigningKey : IDisposable
     /// <summary>Drops the unlocked private key (BouncyCastle's big integers cannot be wiped; they are left to the collector).</summary>
     public void Dispose() => _privateKey = null;
 
-    private byte[] Sign(int signatureType, long creationTime, Action<IncrementalHash> feed)
+    /// <summary>The private key, once the signature time is one OpenPGP can carry and the key may sign at it (checked before any data is read).</summary>
+    private PgpPrivateKey UsableKeyAt(long creationTime)
     {
         PgpPrivateKey privateKey = _privateKey ?? throw new ObjectDisposedException(nameof(SigningKey));
         if (creationTime is < 0 or > uint.MaxValue)
@@ -161,10 +168,16 @@ public sealed class SigningKey : IDisposable
             throw KeyError(_origin, _signer, status);
         }
 
-        // RFC 9580 §5.2.3.11 (creation time, 2) and §5.2.3.35 (issuer fingerprint, 33) hashed; §5.2.3.12
-        // (issuer key ID, 16) unhashed and not critical, where rpm 4.16 and older look for the key.
-        return V4Signature.Create(signatureType, creationTime, _signer, privateKey, Algorithm, feed);
+        return privateKey;
     }
+
+    /// <summary>
+    /// Completes the signature over what <paramref name="hash"/> holds. RFC 9580 §5.2.3.11 (creation time, 2) and
+    /// §5.2.3.35 (issuer fingerprint, 33) hashed; §5.2.3.12 (issuer key ID, 16) unhashed and not critical, where rpm
+    /// 4.16 and older look for the key.
+    /// </summary>
+    private byte[] Sign(int signatureType, long creationTime, PgpPrivateKey privateKey, IncrementalHash hash) =>
+        V4Signature.Create(signatureType, creationTime, _signer, privateKey, Algorithm, hash);
 
     private static byte[] Dearmor(ReadOnlySpan<byte> key, string? origin)
     {

@@ -22,6 +22,9 @@ internal static class V4Signature
     /// <summary>The hash trailer's marker after the version (RFC 9580 §5.2.4: 0x04 0xFF, then the hashed length).</summary>
     private const byte TrailerMarker = 0xFF;
 
+    /// <summary>The hash trailer: version, marker and the four-octet length of the hashed part.</summary>
+    private const int TrailerLength = 2 + sizeof(uint);
+
     /// <summary>Old-format packet header (RFC 9580 §4.2.2) as gpg writes signatures: tag in bits 5-2, length type in bits 1-0.</summary>
     private const byte OldFormatBit = 0x80;
     private const int OldFormatTagShift = 2;
@@ -32,22 +35,20 @@ internal static class V4Signature
     private static ReadOnlySpan<byte> Sha256DigestInfoPrefix =>
         [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20];
 
-    /// <summary>Signs what <paramref name="feed"/> adds to the hash; returns the packet, header included.</summary>
-    public static byte[] Create(int signatureType, long creationTime, PgpPublicKey signer, PgpPrivateKey privateKey, SigningKeyAlgorithm algorithm, Action<IncrementalHash> feed)
+    /// <summary>The hash the signed data goes into before <see cref="Create"/>: SHA-256, the only one dkmspack signs with.</summary>
+    public static IncrementalHash CreateHash() => IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    /// <summary>Signs the data <paramref name="hash"/> (from <see cref="CreateHash"/>) has taken in; returns the packet, header included.</summary>
+    public static byte[] Create(int signatureType, long creationTime, PgpPublicKey signer, PgpPrivateKey privateKey, SigningKeyAlgorithm algorithm, IncrementalHash hash)
     {
         byte[] hashedPart = HashedPart(signatureType, (int)signer.Algorithm, creationTime, signer.GetFingerprint());
-        byte[] digest;
-        using (IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-        {
-            feed(hash);
-            hash.AppendData(hashedPart);
-            Span<byte> trailer = stackalloc byte[6];
-            trailer[0] = Version;
-            trailer[1] = TrailerMarker;
-            BinaryPrimitives.WriteUInt32BigEndian(trailer[2..], (uint)hashedPart.Length);
-            hash.AppendData(trailer);
-            digest = hash.GetHashAndReset();
-        }
+        hash.AppendData(hashedPart);
+        Span<byte> trailer = stackalloc byte[TrailerLength];
+        trailer[0] = Version;
+        trailer[1] = TrailerMarker;
+        BinaryPrimitives.WriteUInt32BigEndian(trailer[2..], (uint)hashedPart.Length);
+        hash.AppendData(trailer);
+        byte[] digest = hash.GetHashAndReset();
 
         using var body = new MemoryStream();
         body.Write(hashedPart);
