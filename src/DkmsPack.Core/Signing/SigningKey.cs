@@ -78,6 +78,7 @@ public sealed class SigningKey : IDisposable
     public static SigningKey Load(ReadOnlySpan<byte> key, ReadOnlySpan<char> passphrase, long signatureTime, string? origin)
     {
         byte[] binary = Dearmor(key, origin);
+        using OwnRsaKeyScope ownKey = OwnRsaKeyScope.Enter();
         try
         {
             PgpSecretKeyRing ring = ParseRing(binary, origin);
@@ -162,7 +163,12 @@ public sealed class SigningKey : IDisposable
             throw DkmsPackException.Options($"the signature time {creationTime.ToString(System.Globalization.CultureInfo.InvariantCulture)} is outside the range of OpenPGP timestamps (0 to 2^32-1 seconds)");
         }
 
-        KeyStatus status = KeyValidity.Evaluate(_primary, _signer, creationTime);
+        KeyStatus status;
+        using (OwnRsaKeyScope.Enter())
+        {
+            status = KeyValidity.Evaluate(_primary, _signer, creationTime);
+        }
+
         if (!status.IsUsable)
         {
             throw KeyError(_origin, _signer, status);

@@ -2,18 +2,17 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Encodings;
-using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Utilities;
 
 namespace DkmsPack.Signing;
 
 /// <summary>
 /// Makes one OpenPGP v4 signature packet (RFC 9580 §5.2.3) with SHA-256: hashed subpackets creation time and issuer
 /// fingerprint, unhashed the issuer key ID. The data is hashed by the platform's SHA-256 (OpenSSL on Linux, with the
-/// CPU's SHA instructions), an order of magnitude faster than a managed digest on a package of many megabytes; only
-/// the private-key operation on the 32-byte digest is BouncyCastle's. Same key, data and time give the same bytes.
+/// CPU's SHA instructions), an order of magnitude faster than a managed digest on a package of many megabytes, and so
+/// is the RSA private-key operation; BouncyCastle's Ed25519 signs the 32-byte digest. Same key, data and time give the same bytes.
 /// </summary>
 internal static class V4Signature
 {
@@ -30,10 +29,6 @@ internal static class V4Signature
     private const int OldFormatTagShift = 2;
     private const byte OneOctetLength = 0;
     private const byte TwoOctetLength = 1;
-
-    /// <summary>The DER DigestInfo prefix for SHA-256 that PKCS#1 v1.5 signatures wrap the digest in (RFC 8017 §9.2, note 1).</summary>
-    private static ReadOnlySpan<byte> Sha256DigestInfoPrefix =>
-        [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20];
 
     /// <summary>The hash the signed data goes into before <see cref="Create"/>: SHA-256, the only one dkmspack signs with.</summary>
     public static IncrementalHash CreateHash() => IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -88,10 +83,11 @@ internal static class V4Signature
     {
         if (algorithm == SigningKeyAlgorithm.Rsa)
         {
-            var rsa = new Pkcs1Encoding(new RsaBlindedEngine());
-            rsa.Init(forEncryption: true, key);
-            byte[] digestInfo = [.. Sha256DigestInfoPrefix, .. digest];
-            return [rsa.ProcessBlock(digestInfo, 0, digestInfo.Length)];
+            // PKCS#1 v1.5 is deterministic, so the platform's RSA (OpenSSL on Linux) gives the bytes BouncyCastle's
+            // would, several times faster: on a 3072-bit key its managed arithmetic took longer than packaging a
+            // small tree.
+            using RSA rsa = PlatformRsa((RsaPrivateCrtKeyParameters)key);
+            return [rsa.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)];
         }
 
         var ed25519 = new Ed25519Signer();
@@ -100,6 +96,47 @@ internal static class V4Signature
         byte[] signature = ed25519.GenerateSignature();
         int half = signature.Length / 2;
         return [signature[..half], signature[half..]];
+    }
+
+    /// <summary>
+    /// The unlocked OpenPGP RSA key (n, e, d, p, q and the CRT values BouncyCastle derives) as the platform's key.
+    /// The platform wants d as long as n and the CRT values half as long, zero-padded (RSAParameters); the copies of
+    /// the secret values are wiped once imported.
+    /// </summary>
+    private static RSA PlatformRsa(RsaPrivateCrtKeyParameters key)
+    {
+        byte[] modulus = key.Modulus.ToByteArrayUnsigned();
+        int half = (modulus.Length + 1) / 2;
+        var parameters = new RSAParameters
+        {
+            Modulus = modulus,
+            Exponent = key.PublicExponent.ToByteArrayUnsigned(),
+            D = BigIntegers.AsUnsignedByteArray(modulus.Length, key.Exponent),
+            P = BigIntegers.AsUnsignedByteArray(half, key.P),
+            Q = BigIntegers.AsUnsignedByteArray(half, key.Q),
+            DP = BigIntegers.AsUnsignedByteArray(half, key.DP),
+            DQ = BigIntegers.AsUnsignedByteArray(half, key.DQ),
+            InverseQ = BigIntegers.AsUnsignedByteArray(half, key.QInv),
+        };
+
+        RSA rsa = RSA.Create();
+        try
+        {
+            rsa.ImportParameters(parameters);
+            return rsa;
+        }
+        catch
+        {
+            rsa.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (byte[]? secret in (byte[]?[])[parameters.D, parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ])
+            {
+                CryptographicOperations.ZeroMemory(secret);
+            }
+        }
     }
 
     /// <summary>A subpacket with a one-octet length (RFC 9580 §5.2.3.7): every one written here is shorter than 192.</summary>
