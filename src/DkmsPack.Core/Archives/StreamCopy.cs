@@ -13,7 +13,7 @@ internal static class StreamCopy
     /// changes while it is packaged must not produce a header that lies about its size.
     /// </summary>
     /// <exception cref="InvalidDataException">The source is shorter or longer than <paramref name="size"/>.</exception>
-    public static void CopyExactly(Stream source, Stream destination, long size, string what)
+    public static void CopyExactly(Stream source, Stream destination, long size, ReadOnlySpan<char> what)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
@@ -24,7 +24,7 @@ internal static class StreamCopy
                 int read = source.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
                 if (read == 0)
                 {
-                    throw new InvalidDataException($"{what}: the file is shorter than the {size} bytes measured; did it change while being packaged?");
+                    throw new InvalidDataException($"{what.ToString()}: the file is shorter than the {size} bytes measured; did it change while being packaged?");
                 }
 
                 destination.Write(buffer, 0, read);
@@ -33,7 +33,7 @@ internal static class StreamCopy
 
             if (source.Read(buffer, 0, 1) != 0)
             {
-                throw new InvalidDataException($"{what}: the file is longer than the {size} bytes measured; did it change while being packaged?");
+                throw new InvalidDataException($"{what.ToString()}: the file is longer than the {size} bytes measured; did it change while being packaged?");
             }
         }
         finally

@@ -39,8 +39,24 @@ public sealed class FileDigests
         return _bytes.AsSpan(index * Length, Length);
     }
 
-    /// <summary>Lowercase hex of entry <paramref name="index"/>'s digest, empty when it has none (as RPM's FILEDIGESTS wants it).</summary>
-    public string Hex(int index) => Has(index) ? Convert.ToHexStringLower(_bytes.AsSpan(index * Length, Length)) : string.Empty;
+    /// <summary>
+    /// Writes entry <paramref name="index"/>'s digest as lowercase hex to <paramref name="destination"/>
+    /// (<see cref="HexLength"/> characters); false when it has none.
+    /// </summary>
+    public bool TryWriteHex(int index, Span<char> destination)
+    {
+        if (!Has(index))
+        {
+            return false;
+        }
+
+        if (!Convert.TryToHexStringLower(_bytes.AsSpan(index * Length, Length), destination, out int written) || written != HexLength)
+        {
+            throw new ArgumentException($"needs {HexLength} characters", nameof(destination));
+        }
+
+        return true;
+    }
 
     /// <summary>Writes entry <paramref name="index"/>'s digest as lowercase hex in ASCII to <paramref name="destination"/> (<see cref="HexLength"/> bytes).</summary>
     public void WriteHexUtf8(int index, Span<byte> destination)

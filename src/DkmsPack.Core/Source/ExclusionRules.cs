@@ -14,6 +14,8 @@ public static class ExclusionRules
         ".DS_Store", ".tmp_versions", "Module.symvers", "modules.order", ".cache.mk", ".github", ".gitlab-ci.yml",
     };
 
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> s_excludedNameLookup = s_excludedNames.GetAlternateLookup<ReadOnlySpan<char>>();
+
     private static readonly string[] s_excludedSuffixes = [".o", ".ko", ".mod", ".mod.c", ".mod.o", ".swp", ".swo", "~"];
 
     /// <summary>
@@ -41,11 +43,23 @@ public static class ExclusionRules
         string fullRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         ExcludeGlob[] globs = [.. excludeGlobs.Select(ExcludeGlob.Parse)];
         Func<string, bool> isOutput = OutputRule(fullRoot, outputDirectory);
-        return relative => IsExcludedByDefault(relative) || isOutput(relative) || globs.Any(g => Matches(g, fullRoot, relative));
+        return relative => IsExcludedByDefault(relative) || isOutput(relative) || MatchesAny(globs, fullRoot, relative);
     }
 
-    private static bool Matches(ExcludeGlob glob, string root, string relative) =>
-        glob.MatchesPath(relative) && (!glob.DirectoriesOnly || FileStatusReader.Lstat(root + "/" + relative).Kind == FileKind.Directory);
+    // A loop, not globs.Any(lambda): the rule runs for every entry of the tree, and a lambda capturing the path would
+    // allocate a closure each time.
+    private static bool MatchesAny(ExcludeGlob[] globs, string root, string relative)
+    {
+        foreach (ExcludeGlob glob in globs)
+        {
+            if (glob.MatchesPath(relative) && (!glob.DirectoriesOnly || FileStatusReader.Lstat(root + "/" + relative).Kind == FileKind.Directory))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static Func<string, bool> OutputRule(string root, string outputDirectory)
     {
@@ -70,7 +84,7 @@ public static class ExclusionRules
         return relative =>
             (outputInsideTree && string.Equals(relative, output, StringComparison.Ordinal))
             || (realName is not null
-                && string.Equals(relative[(relative.LastIndexOf('/') + 1)..], realName, StringComparison.Ordinal)
+                && relative.AsSpan(relative.LastIndexOf('/') + 1).SequenceEqual(realName)
                 && FileStatusReader.Lstat(root + "/" + relative).IsSameObject(outputStatus));
     }
 
@@ -83,8 +97,9 @@ public static class ExclusionRules
     public static bool IsExcludedByDefault(string relativePath)
     {
         ArgumentNullException.ThrowIfNull(relativePath);
-        string name = relativePath[(relativePath.LastIndexOf('/') + 1)..];
-        if (s_excludedNames.Contains(name) || name.StartsWith(ScratchPrefix, StringComparison.Ordinal))
+        // The last component as a span: this runs for every entry of the tree, and a substring would be garbage.
+        ReadOnlySpan<char> name = relativePath.AsSpan(relativePath.LastIndexOf('/') + 1);
+        if (s_excludedNameLookup.Contains(name) || name.StartsWith(ScratchPrefix, StringComparison.Ordinal))
         {
             return true;
         }

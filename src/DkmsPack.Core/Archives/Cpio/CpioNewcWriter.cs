@@ -56,7 +56,7 @@ public sealed class CpioNewcWriter : IDisposable
     /// <param name="ino">Inode number, 0 to 0xFFFFFFFF; unique per entry.</param>
     /// <exception cref="ArchiveLimitException">A field does not fit 8 hex digits.</exception>
     /// <exception cref="ArgumentException">The name is empty or contains NUL, or the mode has other type bits.</exception>
-    public void WriteDirectory(string name, int mode, long mtime, long ino)
+    public void WriteDirectory(ReadOnlySpan<char> name, int mode, long mtime, long ino)
     {
         int fullMode = FullMode(mode, CpioNewcLayout.TypeDirectory, nameof(mode));
         WriteHeader(name, fullMode, mtime, ino, DirectoryLinkCount, fileSize: 0);
@@ -77,7 +77,7 @@ public sealed class CpioNewcWriter : IDisposable
     /// <paramref name="content"/> was shorter or longer than <paramref name="size"/>; the archive is then
     /// unusable and <see cref="Dispose"/> will not write the trailer.
     /// </exception>
-    public void WriteFile(string name, int mode, long mtime, long ino, long size, Stream content)
+    public void WriteFile(ReadOnlySpan<char> name, int mode, long mtime, long ino, long size, Stream content)
     {
         ArgumentNullException.ThrowIfNull(content);
         int fullMode = FullMode(mode, CpioNewcLayout.TypeRegular, nameof(mode));
@@ -89,7 +89,7 @@ public sealed class CpioNewcWriter : IDisposable
     /// <summary>Writes a symbolic link; its data is the target path, as cpio and rpm expect.</summary>
     /// <exception cref="ArchiveLimitException">A field does not fit 8 hex digits.</exception>
     /// <exception cref="ArgumentException">The name or target is empty or contains NUL.</exception>
-    public void WriteSymlink(string name, string target, long mtime, long ino)
+    public void WriteSymlink(ReadOnlySpan<char> name, string target, long mtime, long ino)
     {
         ArgumentException.ThrowIfNullOrEmpty(target);
         if (target.Contains('\0', StringComparison.Ordinal))
@@ -144,7 +144,7 @@ public sealed class CpioNewcWriter : IDisposable
         return typeBits | (mode & CpioNewcLayout.PermissionMask);
     }
 
-    private void WriteHeader(string name, int mode, long mtime, long ino, int nlink, long fileSize)
+    private void WriteHeader(ReadOnlySpan<char> name, int mode, long mtime, long ino, int nlink, long fileSize)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_faulted)
@@ -152,8 +152,12 @@ public sealed class CpioNewcWriter : IDisposable
             throw new InvalidOperationException("A previous entry failed half-way; the cpio archive is unusable.");
         }
 
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        if (name.Contains('\0', StringComparison.Ordinal))
+        if (name.IsEmpty)
+        {
+            throw new ArgumentException("A cpio entry name must not be empty.", nameof(name));
+        }
+
+        if (name.Contains('\0'))
         {
             throw new ArgumentException("A cpio entry name must not contain NUL.", nameof(name));
         }
@@ -165,18 +169,18 @@ public sealed class CpioNewcWriter : IDisposable
         WriteEntryHeader(name, mode, mtime, ino, nlink, fileSize);
     }
 
-    private static void CheckField(string name, string field, long value)
+    private static void CheckField(ReadOnlySpan<char> name, string field, long value)
     {
         if (value < 0 || value > CpioNewcLayout.FieldMaxValue)
         {
             string hint = field == "filesize" ? " Files of 4 GiB or more are not supported." : string.Empty;
             throw new ArchiveLimitException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"cpio newc field '{field}' of '{name}' is {value}, outside 0..0xFFFFFFFF (8 hex digits).{hint}"));
+                $"cpio newc field '{field}' of '{name.ToString()}' is {value}, outside 0..0xFFFFFFFF (8 hex digits).{hint}"));
         }
     }
 
-    private void WriteEntryHeader(string name, int mode, long mtime, long ino, int nlink, long fileSize)
+    private void WriteEntryHeader(ReadOnlySpan<char> name, int mode, long mtime, long ino, int nlink, long fileSize)
     {
         int nameLength = Encoding.UTF8.GetByteCount(name);
         int nameSize = nameLength + 1; // namesize counts the terminating NUL
@@ -220,7 +224,7 @@ public sealed class CpioNewcWriter : IDisposable
         System.Diagnostics.Debug.Assert(ok && written == CpioNewcLayout.FieldLength, "a uint always formats to 8 hex digits");
     }
 
-    private void CopyExactly(string name, Stream content, long size)
+    private void CopyExactly(ReadOnlySpan<char> name, Stream content, long size)
     {
         try
         {

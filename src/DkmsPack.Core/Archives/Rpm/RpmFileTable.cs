@@ -35,6 +35,7 @@ public sealed class RpmFileTable
 
     private readonly List<string> _dirNames = [];
     private readonly Dictionary<string, uint> _dirIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, uint>.AlternateLookup<ReadOnlySpan<char>> _dirIndexByName;
     private readonly List<uint> _dirIndexes = [];
     private readonly RpmStringColumn _baseNames = new();
     private readonly List<uint> _sizes = [];
@@ -43,6 +44,8 @@ public sealed class RpmFileTable
     private readonly RpmStringColumn _digests = new();
     private readonly RpmStringColumn _linkTargets = new();
     private readonly List<uint> _flags = [];
+
+    public RpmFileTable() => _dirIndexByName = _dirIndex.GetAlternateLookup<ReadOnlySpan<char>>();
 
     public int Count => _baseNames.Count;
 
@@ -56,17 +59,28 @@ public sealed class RpmFileTable
     public void Add(string path, ushort mode, long size, long modifiedTime, string digest, string linkTarget, uint flags = RpmFileFlags.None)
     {
         ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(digest);
+        ArgumentNullException.ThrowIfNull(linkTarget);
+        Add(path.AsSpan(), mode, size, modifiedTime, digest.AsSpan(), linkTarget.AsSpan(), flags);
+    }
+
+    /// <inheritdoc cref="Add(string, ushort, long, long, string, string, uint)"/>
+    /// <remarks>Spans, so a caller adding thousands of files can pass them from reused buffers: the table itself keeps
+    /// only the bytes of each value and one string per directory.</remarks>
+    public void Add(ReadOnlySpan<char> path, ushort mode, long size, long modifiedTime, ReadOnlySpan<char> digest, ReadOnlySpan<char> linkTarget, uint flags = RpmFileFlags.None)
+    {
         int slash = path.LastIndexOf('/');
-        string directory = path[..(slash + 1)];
-        if (!_dirIndex.TryGetValue(directory, out uint index))
+        ReadOnlySpan<char> directory = path[..(slash + 1)];
+        if (!_dirIndexByName.TryGetValue(directory, out uint index))
         {
             index = (uint)_dirNames.Count;
-            _dirNames.Add(directory);
-            _dirIndex.Add(directory, index);
+            string name = directory.ToString();
+            _dirNames.Add(name);
+            _dirIndex.Add(name, index);
         }
 
         _dirIndexes.Add(index);
-        _baseNames.Add(path.AsSpan(slash + 1));
+        _baseNames.Add(path[(slash + 1)..]);
         _sizes.Add(Int32Field(size, path, "size"));
         _modes.Add(mode);
         _mtimes.Add(Int32Field(modifiedTime, path, "modification time"));
@@ -101,8 +115,8 @@ public sealed class RpmFileTable
 
     private static T[] Repeat<T>(T value, int count) => Enumerable.Repeat(value, count).ToArray();
 
-    private static uint Int32Field(long value, string path, string what) =>
+    private static uint Int32Field(long value, ReadOnlySpan<char> path, string what) =>
         value is >= 0 and <= uint.MaxValue
             ? (uint)value
-            : throw new ArchiveLimitException($"{path}: its {what} does not fit rpm's 32-bit file tables");
+            : throw new ArchiveLimitException($"{path.ToString()}: its {what} does not fit rpm's 32-bit file tables");
 }

@@ -15,6 +15,8 @@ public sealed class TarStreamWriter : IDisposable
 
     private readonly Stream _output;
     private readonly byte[] _header = new byte[TarLayout.BlockSize];
+    private byte[] _nameBytes = new byte[TarLayout.BlockSize];
+    private byte[] _linkBytes = new byte[TarLayout.BlockSize];
     private bool _disposed;
 
     public TarStreamWriter(Stream output)
@@ -30,9 +32,8 @@ public sealed class TarStreamWriter : IDisposable
     /// The exact number of bytes one entry takes in the archive: its long-name records, its header and its data
     /// padded to 512. With <see cref="EndLength"/> this sizes an uncompressed archive before it is written.
     /// </summary>
-    public static long EntryLength(string name, string? linkTarget, long size)
+    public static long EntryLength(ReadOnlySpan<char> name, string? linkTarget, long size)
     {
-        ArgumentNullException.ThrowIfNull(name);
         static long LongRecord(int length, int fieldLength) =>
             length > fieldLength ? TarLayout.BlockSize + Padded(length + 1) : 0;
 
@@ -42,11 +43,11 @@ public sealed class TarStreamWriter : IDisposable
     }
 
     /// <summary>Writes a directory entry; <paramref name="name"/> should end with '/' as dpkg-deb's do.</summary>
-    public void WriteDirectory(string name, int permissions, long modifiedTime) =>
+    public void WriteDirectory(ReadOnlySpan<char> name, int permissions, long modifiedTime) =>
         WriteHeader(name, TarLayout.TypeDirectory, permissions, 0, modifiedTime, linkTarget: null);
 
     /// <summary>Writes a regular file whose bytes are in memory.</summary>
-    public void WriteFile(string name, int permissions, long modifiedTime, ReadOnlySpan<byte> content)
+    public void WriteFile(ReadOnlySpan<char> name, int permissions, long modifiedTime, ReadOnlySpan<byte> content)
     {
         WriteHeader(name, TarLayout.TypeRegular, permissions, content.Length, modifiedTime, linkTarget: null);
         _output.Write(content);
@@ -54,7 +55,7 @@ public sealed class TarStreamWriter : IDisposable
     }
 
     /// <summary>Streams a regular file of exactly <paramref name="size"/> bytes.</summary>
-    public void WriteFile(string name, int permissions, long modifiedTime, long size, Stream content)
+    public void WriteFile(ReadOnlySpan<char> name, int permissions, long modifiedTime, long size, Stream content)
     {
         ArgumentNullException.ThrowIfNull(content);
         WriteHeader(name, TarLayout.TypeRegular, permissions, size, modifiedTime, linkTarget: null);
@@ -63,7 +64,7 @@ public sealed class TarStreamWriter : IDisposable
     }
 
     /// <summary>Writes a symbolic link; tar stores the target in the header, with no data.</summary>
-    public void WriteSymlink(string name, string target, long modifiedTime) =>
+    public void WriteSymlink(ReadOnlySpan<char> name, string target, long modifiedTime) =>
         WriteHeader(name, TarLayout.TypeSymlink, 0b111_111_111, 0, modifiedTime, target);
 
     /// <summary>Finishes the archive with the two zero blocks of the end-of-archive marker.</summary>
@@ -80,11 +81,11 @@ public sealed class TarStreamWriter : IDisposable
         _output.Write(_header);
     }
 
-    private void WriteHeader(string name, byte type, int permissions, long size, long modifiedTime, string? linkTarget)
+    private void WriteHeader(ReadOnlySpan<char> name, byte type, int permissions, long size, long modifiedTime, string? linkTarget)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        byte[] nameBytes = Encoding.UTF8.GetBytes(name);
-        byte[] linkBytes = linkTarget is null ? [] : Encoding.UTF8.GetBytes(linkTarget);
+        ReadOnlySpan<byte> nameBytes = Encode(name, ref _nameBytes);
+        ReadOnlySpan<byte> linkBytes = linkTarget is null ? [] : Encode(linkTarget, ref _linkBytes);
 
         // Names and targets longer than their fields go first in GNU long-name records, which dpkg
         // has read since 1.4.1.17; the header itself then carries a truncated copy. The link record comes
@@ -103,7 +104,22 @@ public sealed class TarStreamWriter : IDisposable
         _output.Write(_header);
     }
 
-    private void WriteLongRecord(byte type, byte[] longValue)
+    /// <summary>
+    /// <paramref name="value"/> in UTF-8, in a buffer kept for the next entry: the name is copied into the header (or
+    /// a long-name record) at once, and a new array per entry would be garbage on every file of the tree.
+    /// </summary>
+    private static ReadOnlySpan<byte> Encode(ReadOnlySpan<char> value, ref byte[] buffer)
+    {
+        int length = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (length > buffer.Length)
+        {
+            buffer = new byte[Math.Max(length, 2 * buffer.Length)];
+        }
+
+        return buffer.AsSpan(0, Encoding.UTF8.GetBytes(value, buffer));
+    }
+
+    private void WriteLongRecord(byte type, ReadOnlySpan<byte> longValue)
     {
         // The record's data is the full value plus a terminating NUL, as GNU tar writes it.
         FillHeader(Encoding.ASCII.GetBytes(LongNameEntryName), type, 0, longValue.Length + 1, 0, []);

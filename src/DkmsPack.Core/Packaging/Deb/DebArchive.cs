@@ -11,7 +11,8 @@ namespace DkmsPack.Packaging.Deb;
 /// <summary>
 /// The .deb container every Debian format of dkmspack writes (deb(5)): an ar archive of debian-binary, control.tar
 /// and data.tar, in that order, and the debsigs origin signature when signing. data.tar is streamed to a scratch file
-/// first, because control.tar (which comes before it) holds the md5sums that only the data pass can tell.
+/// first, because control.tar (which comes before it) holds the md5sums that only the data pass can tell; control.tar
+/// goes to a scratch file of its own, since its md5sums grow with the tree (about 100 bytes per file).
 /// </summary>
 internal static class DebArchive
 {
@@ -26,16 +27,17 @@ internal static class DebArchive
         string suffix = Compressor.FileSuffix(spec.Compression);
         using var data = new ScratchFile(context.ScratchDirectory, ".data.tar");
         DebMd5Sums md5Sums = WriteData(entries, spec, data.Stream, progress);
-        byte[] control = ControlTar(spec, members, md5Sums);
+        using var control = new ScratchFile(context.ScratchDirectory, ".control.tar");
+        WriteControl(control.Stream, spec, members, md5Sums);
 
         byte[] debianBinary = Encoding.ASCII.GetBytes(FormatVersion);
         using var ar = new ArWriter(output);
         ar.WriteMember("debian-binary", spec.BuildTime, debianBinary);
-        ar.WriteMember("control.tar" + suffix, spec.BuildTime, control);
+        ar.WriteMember("control.tar" + suffix, spec.BuildTime, control.Stream.Length, control.Rewind());
         ar.WriteMember("data.tar" + suffix, spec.BuildTime, data.Stream.Length, data.Rewind());
         if (context.Signer is { } signer)
         {
-            ar.WriteMember(OriginSignatureMember, spec.BuildTime, OriginSignature(signer, spec.BuildTime, debianBinary, control, data.Rewind()));
+            ar.WriteMember(OriginSignatureMember, spec.BuildTime, OriginSignature(signer, spec.BuildTime, debianBinary, control.Rewind(), data.Rewind()));
         }
     }
 
@@ -48,11 +50,10 @@ internal static class DebArchive
     /// --armor) of the members debian-binary, control.tar.* and data.tar.*, concatenated in that order, as
     /// debsig-verify checks it. dpkg itself ignores members whose names start with '_' (deb(5)).
     /// </summary>
-    private static byte[] OriginSignature(Signing.SigningKey signer, long time, byte[] debianBinary, byte[] control, Stream data)
+    private static byte[] OriginSignature(Signing.SigningKey signer, long time, byte[] debianBinary, Stream control, Stream data)
     {
         using var first = new MemoryStream(debianBinary, writable: false);
-        using var second = new MemoryStream(control, writable: false);
-        return signer.SignDetached(time, first, second, data);
+        return signer.SignDetached(time, first, control, data);
     }
 
     /// <summary>Writes data.tar and returns its md5sums.</summary>
@@ -70,13 +71,13 @@ internal static class DebArchive
         return new DebMd5Sums(entries, digests);
     }
 
-    private static byte[] ControlTar(PackageSpec spec, ControlMembers members, DebMd5Sums md5Sums)
+    /// <summary>Writes control.tar, compressed as data.tar is, to <paramref name="destination"/> (left open).</summary>
+    private static void WriteControl(Stream destination, PackageSpec spec, ControlMembers members, DebMd5Sums md5Sums)
     {
         // conffiles (deb-conffiles(5)): one absolute path a line, the files dpkg keeps a user's changes of.
         string conffiles = string.Concat(members.Conffiles.Select(path => "/" + path + "\n"));
 
-        using var buffer = new MemoryStream();
-        using (Stream compressed = Compressor.Create(spec.Compression, spec.CompressionLevel, buffer, spec.CompressionExtreme))
+        using (Stream compressed = Compressor.Create(spec.Compression, spec.CompressionLevel, destination, spec.CompressionExtreme))
         using (var tar = new TarStreamWriter(compressed))
         {
             // Control members: plain files owned by root, scripts 0755, the rest 0644 (lintian control-file-has-bad-permissions).
@@ -102,8 +103,6 @@ internal static class DebArchive
                 tar.WriteFile("./prerm", UnixPermissions.Executable, spec.BuildTime, Encoding.UTF8.GetBytes(members.Prerm));
             }
         }
-
-        return buffer.ToArray();
     }
 
     private static string EnsureFinalNewline(string text) => text.EndsWith('\n') ? text : text + "\n";

@@ -10,6 +10,7 @@ namespace DkmsPack.Packaging.Deb;
 internal sealed class DebDataArchive : IEntryArchive
 {
     private readonly TarStreamWriter _tar;
+    private readonly EntryNameBuffer _name = new();
 
     public DebDataArchive(Stream output, long rootTime)
     {
@@ -17,12 +18,16 @@ internal sealed class DebDataArchive : IEntryArchive
         _tar.WriteDirectory("./", UnixPermissions.Directory, rootTime);
     }
 
-    public void WriteDirectory(PackageEntry entry, int index) => _tar.WriteDirectory("./" + entry.Path + "/", entry.Permissions, entry.ModifiedTime);
+    /// <summary>The entry's name in data.tar, composed in <paramref name="buffer"/>.</summary>
+    public static ReadOnlySpan<char> NameOf(PackageEntry entry, EntryNameBuffer buffer) =>
+        buffer.Of("./", entry.Path, entry.Kind == EntryKind.Directory ? "/" : string.Empty);
 
-    public void WriteSymlink(PackageEntry entry, int index) => _tar.WriteSymlink("./" + entry.Path, entry.LinkTarget!, entry.ModifiedTime);
+    public void WriteDirectory(PackageEntry entry, int index) => _tar.WriteDirectory(NameOf(entry, _name), entry.Permissions, entry.ModifiedTime);
+
+    public void WriteSymlink(PackageEntry entry, int index) => _tar.WriteSymlink(NameOf(entry, _name), entry.LinkTarget!, entry.ModifiedTime);
 
     public void WriteFile(PackageEntry entry, int index, Stream content) =>
-        _tar.WriteFile("./" + entry.Path, entry.Permissions, entry.ModifiedTime, entry.Size, content);
+        _tar.WriteFile(NameOf(entry, _name), entry.Permissions, entry.ModifiedTime, entry.Size, content);
 
     public void Dispose() => _tar.Dispose();
 }

@@ -132,8 +132,13 @@ public sealed class DebPackageFormat : IPackageFormat
     private static long DataTarUpperBound(PackageSpec spec)
     {
         const long docFilesAndParents = 64 * 1024;
-        long tar = TarStreamWriter.EndLength + docFilesAndParents
-            + spec.Entries.Sum(e => TarStreamWriter.EntryLength("./" + e.Path + (e.Kind == EntryKind.Directory ? "/" : string.Empty), e.LinkTarget, e.Kind == EntryKind.File ? e.Size : 0));
+        long tar = TarStreamWriter.EndLength + docFilesAndParents;
+        var name = new EntryNameBuffer();
+        foreach (PackageEntry e in spec.Entries)
+        {
+            tar += TarStreamWriter.EntryLength(DebDataArchive.NameOf(e, name), e.LinkTarget, e.Kind == EntryKind.File ? e.Size : 0);
+        }
+
         return tar + (tar / 256);
     }
 
@@ -143,20 +148,25 @@ public sealed class DebPackageFormat : IPackageFormat
         long time = spec.BuildTime;
         List<PackageEntry> entries = [PackageEntry.Directory("usr/src", time), .. DocEntries(templates, model, packageName, time), .. spec.SourceEntries];
 
-        // dpkg needs every parent directory of an extra in data.tar (it shares them with other packages, and removes
-        // them when the last package that has them goes); a directory the project names keeps its own mode.
-        HashSet<string> present = [.. spec.ExtraEntries.Select(e => e.Path)];
-        entries.RemoveAll(e => present.Contains(e.Path));
-        present.UnionWith(entries.Select(e => e.Path));
-        foreach (string parent in spec.ExtraEntries.SelectMany(e => Parents(e.Path)).Distinct(StringComparer.Ordinal))
+        if (spec.ExtraEntries.Count > 0)
         {
-            if (present.Add(parent))
+            // dpkg needs every parent directory of an extra in data.tar (it shares them with other packages, and
+            // removes them when the last package that has them goes); a directory the project names keeps its own
+            // mode. Without extras there is nothing to add, and a set of every path in the tree is not made.
+            HashSet<string> present = [.. spec.ExtraEntries.Select(e => e.Path)];
+            entries.RemoveAll(e => present.Contains(e.Path));
+            present.UnionWith(entries.Select(e => e.Path));
+            foreach (string parent in spec.ExtraEntries.SelectMany(e => Parents(e.Path)).Distinct(StringComparer.Ordinal))
             {
-                entries.Add(PackageEntry.Directory(parent, time));
+                if (present.Add(parent))
+                {
+                    entries.Add(PackageEntry.Directory(parent, time));
+                }
             }
+
+            entries.AddRange(spec.ExtraEntries);
         }
 
-        entries.AddRange(spec.ExtraEntries);
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
 
         // dpkg-deb writes symlinks last so their targets exist when dpkg creates them (src/deb/build.c).

@@ -303,11 +303,16 @@ public sealed class RpmPackageFormat : IPackageFormat
     /// <summary>The file table, in entry order (which is the cpio order, sorted by path).</summary>
     private static RpmFileTable Files(IReadOnlyList<PackageEntry> entries, FileDigests digests)
     {
+        // The absolute path and the hex digest are made in buffers reused for every file: a tree of many files would
+        // otherwise leave two strings per file behind.
         var table = new RpmFileTable();
+        var path = new EntryNameBuffer();
+        Span<char> hex = stackalloc char[digests.HexLength];
         for (int i = 0; i < entries.Count; i++)
         {
             PackageEntry entry = entries[i];
-            table.Add("/" + entry.Path, FileMode(entry), entry.Kind == EntryKind.Directory ? DirectorySize : entry.Size, entry.ModifiedTime, digests.Hex(i), entry.LinkTarget ?? string.Empty, FileFlags(entry));
+            ReadOnlySpan<char> digest = digests.TryWriteHex(i, hex) ? hex : [];
+            table.Add(path.Of("/", entry.Path), FileMode(entry), entry.Kind == EntryKind.Directory ? DirectorySize : entry.Size, entry.ModifiedTime, digest, entry.LinkTarget, FileFlags(entry));
         }
 
         return table;

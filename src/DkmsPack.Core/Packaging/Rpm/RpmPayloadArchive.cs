@@ -10,13 +10,14 @@ namespace DkmsPack.Packaging.Rpm;
 internal sealed class RpmPayloadArchive(Stream output) : IEntryArchive
 {
     private readonly CpioNewcWriter _cpio = new(output, leaveOpen: true);
+    private readonly EntryNameBuffer _name = new();
 
-    public void WriteDirectory(PackageEntry entry, int index) => _cpio.WriteDirectory("./" + entry.Path, entry.Permissions, entry.ModifiedTime, Inode(index));
+    public void WriteDirectory(PackageEntry entry, int index) => _cpio.WriteDirectory(_name.Of("./", entry.Path), entry.Permissions, entry.ModifiedTime, Inode(index));
 
-    public void WriteSymlink(PackageEntry entry, int index) => _cpio.WriteSymlink("./" + entry.Path, entry.LinkTarget!, entry.ModifiedTime, Inode(index));
+    public void WriteSymlink(PackageEntry entry, int index) => _cpio.WriteSymlink(_name.Of("./", entry.Path), entry.LinkTarget!, entry.ModifiedTime, Inode(index));
 
     public void WriteFile(PackageEntry entry, int index, Stream content) =>
-        _cpio.WriteFile("./" + entry.Path, entry.Permissions, entry.ModifiedTime, Inode(index), entry.Size, content);
+        _cpio.WriteFile(_name.Of("./", entry.Path), entry.Permissions, entry.ModifiedTime, Inode(index), entry.Size, content);
 
     public void Dispose() => _cpio.Dispose();
 
