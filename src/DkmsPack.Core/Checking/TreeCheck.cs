@@ -45,7 +45,7 @@ public static class TreeCheck
             // dkms.conf (or the licence) stops packaging; the files can still be looked at.
             findings.AddRange(e.Diagnostics);
             installDirectory = "usr/src/tree";
-            entries = SourceTree.Scan(request.SourceDirectory, installDirectory, null, 0, ExclusionRules.ForTree(request.SourceDirectory, request.SourceDirectory, request.Excludes), new Dictionary<string, IEntryContent>());
+            entries = SourceTree.Scan(request.SourceDirectory, installDirectory, null, 0, ExclusionRules.ForTree(request.SourceDirectory, request.SourceDirectory, request.Excludes));
         }
 
         findings.AddRange(CheckFiles(entries, installDirectory, request.SourceDirectory));

@@ -20,7 +20,7 @@ public sealed class ParallelGzipWriteStream : WriteOnlyStream
 
     private readonly Stream _output;
     private readonly int _level;
-    private readonly Queue<Task<byte[]>> _pending = new();
+    private readonly Queue<Task<Member>> _pending = new();
     private readonly int _maxPending = Environment.ProcessorCount + 1;
     private byte[]? _chunk;
     private int _filled;
@@ -131,11 +131,24 @@ public sealed class ParallelGzipWriteStream : WriteOnlyStream
         }
     }
 
-    private static byte[] Compress(byte[] data, int length, int level)
+    /// <summary>Compresses a chunk into a pooled buffer: a new array per member would be a large object (and a gen 2 collection) per MiB.</summary>
+    private static Member Compress(byte[] data, int length, int level)
     {
+        byte[] member = ArrayPool<byte>.Shared.Rent(MemberBound(length));
         try
         {
-            return Compressor.GzipBytes(data.AsSpan(0, length), level);
+            using var destination = new MemoryStream(member, writable: true);
+            using (var gzip = new GzipWriteStream(destination, level))
+            {
+                gzip.Write(data.AsSpan(0, length));
+            }
+
+            return new Member(member, checked((int)destination.Position));
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(member);
+            throw;
         }
         finally
         {
@@ -146,5 +159,26 @@ public sealed class ParallelGzipWriteStream : WriteOnlyStream
         }
     }
 
-    private void WriteOldestMember() => _output.Write(_pending.Dequeue().GetAwaiter().GetResult());
+    /// <summary>
+    /// Room for the member of <paramref name="length"/> input bytes whatever the data: deflate's worst case is stored
+    /// or fixed-Huffman blocks, at most 9 bits a byte (RFC 1951 §3.2.6) plus block headers, and gzip adds a
+    /// 10-byte header and an 8-byte trailer (RFC 1952 §2.3).
+    /// </summary>
+    private static int MemberBound(int length) => checked(length + (length >> 2) + 1024);
+
+    private void WriteOldestMember()
+    {
+        Member member = _pending.Dequeue().GetAwaiter().GetResult();
+        try
+        {
+            _output.Write(member.Bytes, 0, member.Length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(member.Bytes);
+        }
+    }
+
+    /// <summary>A compressed member in a pooled buffer, returned to the pool once written.</summary>
+    private readonly record struct Member(byte[] Bytes, int Length);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace DkmsPack.IO;
 
@@ -59,21 +60,34 @@ public static partial class FileStatusReader
 
     private const int ErrNoEntry = 2;
     private const int ErrNotDirectory = 20;
+    private const int ErrNameTooLong = 36;
 
     /// <summary>The status of <paramref name="path"/> itself (a symlink is reported as a symlink).</summary>
-    public static FileStatus Lstat(string path) => Stat(path, followLinks: false);
+    public static FileStatus Lstat(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Lstat(path.AsSpan());
+    }
+
+    /// <summary>As <see cref="Lstat(string)"/>, for a path composed in a buffer (the scan asks once per entry).</summary>
+    public static FileStatus Lstat(ReadOnlySpan<char> path) => Stat(path, followLinks: false);
 
     /// <summary>The status of what <paramref name="path"/> leads to, following symlinks.</summary>
     public static FileStatus Stat(string path, bool followLinks = true)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return OperatingSystem.IsLinux() ? StatLinux(path, followLinks) : StatPortable(path, followLinks);
+        return Stat(path.AsSpan(), followLinks);
     }
 
-    private static FileStatus StatLinux(string path, bool followLinks)
+    private static FileStatus Stat(ReadOnlySpan<char> path, bool followLinks) =>
+        OperatingSystem.IsLinux() ? StatLinux(path, followLinks) : StatPortable(path.ToString(), followLinks);
+
+    private static FileStatus StatLinux(ReadOnlySpan<char> path, bool followLinks)
     {
+        Span<byte> utf8Path = stackalloc byte[PathMax];
+        EncodeNativePath(path, utf8Path);
         Span<byte> buffer = stackalloc byte[StatxSize];
-        int result = NativeStatx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxBasicStats, ref MemoryMarshal.GetReference(buffer));
+        int result = NativeStatx(AtFdCwd, ref MemoryMarshal.GetReference(utf8Path), followLinks ? 0 : AtSymlinkNoFollow, StatxBasicStats, ref MemoryMarshal.GetReference(buffer));
         if (result != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
@@ -94,6 +108,21 @@ public static partial class FileStatusReader
     }
 
     /// <summary>
+    /// Encodes <paramref name="path"/> as the kernel takes it, UTF-8 with a NUL, into <paramref name="destination"/>
+    /// (<see cref="PathMax"/> bytes, on the caller's stack): no string and no marshalling copy for a path composed in a buffer.
+    /// </summary>
+    /// <exception cref="IOException">The path does not fit in PATH_MAX (ENAMETOOLONG).</exception>
+    internal static void EncodeNativePath(ReadOnlySpan<char> path, Span<byte> destination)
+    {
+        if (!Encoding.UTF8.TryGetBytes(path, destination[..^1], out int length))
+        {
+            throw new IOException($"the path is longer than PATH_MAX (errno {ErrNameTooLong})", ErrNameTooLong);
+        }
+
+        destination[length] = 0;
+    }
+
+    /// <summary>
     /// The target of the symlink <paramref name="path"/> as the bytes readlink(2) returns: Linux stores any bytes
     /// but NUL, and .NET's <see cref="FileSystemInfo.LinkTarget"/> would silently turn bytes that are not UTF-8 into U+FFFD.
     /// </summary>
@@ -104,7 +133,7 @@ public static partial class FileStatusReader
         if (!OperatingSystem.IsLinux())
         {
             string target = new FileInfo(path).LinkTarget ?? throw new IOException("not a symbolic link");
-            return System.Text.Encoding.UTF8.GetBytes(target);
+            return Encoding.UTF8.GetBytes(target);
         }
 
         // A target is at most PATH_MAX - 1 bytes; readlink(2) does not NUL-terminate, so one spare byte tells truncation.
@@ -188,8 +217,8 @@ public static partial class FileStatusReader
         return new FileStatus(kind, permissions, size, new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeSeconds(), 0, 0);
     }
 
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int NativeStatx(int directoryFd, string path, int flags, uint mask, ref byte buffer);
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
+    private static partial int NativeStatx(int directoryFd, ref byte utf8Path, int flags, uint mask, ref byte buffer);
 
     [LibraryImport("libc", EntryPoint = "readlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint NativeReadLink(string path, ref byte buffer, nint size);

@@ -1,4 +1,5 @@
 using DkmsPack.Diagnostics;
+using DkmsPack.IO;
 
 namespace DkmsPack.Model;
 
@@ -40,12 +41,20 @@ public sealed class DiskContent : IEntryContent
 
     public long Length { get; }
 
-    /// <summary>Opens the file unbuffered (the writers copy in large blocks), failing with a message that names it.</summary>
+    /// <summary>
+    /// Opens the file unbuffered (the writers copy in large blocks), failing with a message that names it. The path
+    /// is composed on the stack: this runs once for every file of the tree.
+    /// </summary>
     public Stream Open()
     {
+        ReadOnlySpan<char> end = _pathEnd.AsSpan(_pathEnd is null ? 0 : _pathEndOffset);
+        int length = _pathStart.Length + end.Length;
+        Span<char> path = length <= FileStatusReader.PathMax ? stackalloc char[length] : new char[length];
+        _pathStart.CopyTo(path);
+        end.CopyTo(path[_pathStart.Length..]);
         try
         {
-            return new FileStream(FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            return FileReadStream.Open(path);
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {

@@ -55,9 +55,8 @@ public static class SpecBuilder
         long buildTime = clamp ?? now.ToUnixTimeSeconds();
         string installDirectory = $"usr/src/{conf.PackageName}-{conf.PackageVersion}";
         ProjectParts project = ProjectResolver.Resolve(request.Project, root, installDirectory, clamp, buildTime);
-        Func<string, bool> treeExclusions = ExclusionRules.ForTree(root, request.OutputDirectory, request.Excludes);
-        Func<string, bool> isExcluded = relative => project.TreeExclusions.Contains(relative) || treeExclusions(relative);
-        List<PackageEntry> entries = SourceTree.Scan(root, installDirectory, clamp, buildTime, isExcluded, new Dictionary<string, IEntryContent>());
+        TreePathFilter isExcluded = ExclusionRules.ForTree(root, request.OutputDirectory, request.Excludes).AlsoExcluding(project.TreeExclusions);
+        List<PackageEntry> entries = SourceTree.Scan(root, installDirectory, clamp, buildTime, isExcluded);
         ProjectResolver.PruneEmptied(entries, project, installDirectory);
         ShipConfContent(entries, $"{installDirectory}/{DkmsConfName}", confFile.Encode(conf.PackagedText));
         // The sources are read only for what the options leave open: on a large tree that read is a tenth of the run.

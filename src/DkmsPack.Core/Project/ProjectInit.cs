@@ -68,7 +68,7 @@ public static class ProjectInit
         }
 
         string installDirectory = $"usr/src/{conf.PackageName}-{conf.PackageVersion}";
-        List<PackageEntry> entries = SourceTree.Scan(root, installDirectory, null, 0, ExclusionRules.ForTree(root, Path.Combine(root, ".dkmspack-init")), new Dictionary<string, IEntryContent>());
+        List<PackageEntry> entries = SourceTree.Scan(root, installDirectory, null, 0, ExclusionRules.ForTree(root, Path.Combine(root, ".dkmspack-init")));
         SourceMetadata.Findings found = SourceMetadata.Read(entries, installDirectory, root);
         string package = DebianNamesFor(conf.PackageName);
         string version = versionIsPlaceholder ? "1.0" : conf.PackageVersion;

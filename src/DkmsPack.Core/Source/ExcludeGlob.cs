@@ -89,7 +89,7 @@ internal sealed class ExcludeGlob
     }
 
     /// <summary>True when <paramref name="relativePath"/> matches, leaving <see cref="DirectoriesOnly"/> to the caller.</summary>
-    public bool MatchesPath(string relativePath) =>
+    public bool MatchesPath(ReadOnlySpan<char> relativePath) =>
         _regex.IsMatch(BasenameOnly ? relativePath[(relativePath.LastIndexOf('/') + 1)..] : relativePath);
 
     private static void AppendSegment(StringBuilder regex, string segment, string pattern)

@@ -3,6 +3,12 @@ using DkmsPack.IO;
 namespace DkmsPack.Source;
 
 /// <summary>
+/// Decides whether a path of a module tree (relative to its root, '/' separators) is left out of the package. It
+/// takes a span because the scan asks it for every entry, about a part of a path it has composed anyway.
+/// </summary>
+public delegate bool TreePathFilter(ReadOnlySpan<char> relativePath);
+
+/// <summary>
 /// What dkmspack leaves out of a module tree: by default version-control and CI metadata, editor leftovers,
 /// dkmspack's own scratch files and kbuild's outputs (a .ko in an Architecture: all / noarch package is wrong, and DKMS rebuilds them).
 /// </summary>
@@ -25,7 +31,7 @@ public static class ExclusionRules
     public const string ScratchPrefix = ".dkmspack-";
 
     /// <summary>The rules for one build with no <c>--exclude</c> patterns; see the three-argument overload.</summary>
-    public static Func<string, bool> ForTree(string root, string outputDirectory) => ForTree(root, outputDirectory, []);
+    public static TreePathFilter ForTree(string root, string outputDirectory) => ForTree(root, outputDirectory, []);
 
     /// <summary>
     /// The rules for one build: the defaults, the output directory when it lies inside the tree
@@ -37,22 +43,36 @@ public static class ExclusionRules
     /// <param name="outputDirectory">Where the packages go; it need not exist yet.</param>
     /// <param name="excludeGlobs">The user's patterns, matched against paths relative to <paramref name="root"/>.</param>
     /// <exception cref="DkmsPackException">A pattern is not valid (an option error, exit 1).</exception>
-    public static Func<string, bool> ForTree(string root, string outputDirectory, IReadOnlyList<string> excludeGlobs)
+    public static TreePathFilter ForTree(string root, string outputDirectory, IReadOnlyList<string> excludeGlobs)
     {
         ArgumentNullException.ThrowIfNull(excludeGlobs);
         string fullRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         ExcludeGlob[] globs = [.. excludeGlobs.Select(ExcludeGlob.Parse)];
-        Func<string, bool> isOutput = OutputRule(fullRoot, outputDirectory);
+        TreePathFilter isOutput = OutputRule(fullRoot, outputDirectory);
         return relative => IsExcludedByDefault(relative) || isOutput(relative) || MatchesAny(globs, fullRoot, relative);
+    }
+
+    /// <summary>Also leaves out the exact <paramref name="paths"/> (relative to the tree's root), e.g. a project's packaging inputs.</summary>
+    public static TreePathFilter AlsoExcluding(this TreePathFilter filter, IReadOnlySet<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(paths);
+        if (paths.Count == 0)
+        {
+            return filter;
+        }
+
+        HashSet<string>.AlternateLookup<ReadOnlySpan<char>> excluded = new HashSet<string>(paths, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        return relative => excluded.Contains(relative) || filter(relative);
     }
 
     // A loop, not globs.Any(lambda): the rule runs for every entry of the tree, and a lambda capturing the path would
     // allocate a closure each time.
-    private static bool MatchesAny(ExcludeGlob[] globs, string root, string relative)
+    private static bool MatchesAny(ExcludeGlob[] globs, string root, ReadOnlySpan<char> relative)
     {
         foreach (ExcludeGlob glob in globs)
         {
-            if (glob.MatchesPath(relative) && (!glob.DirectoriesOnly || FileStatusReader.Lstat(root + "/" + relative).Kind == FileKind.Directory))
+            if (glob.MatchesPath(relative) && (!glob.DirectoriesOnly || FileStatusReader.Lstat(string.Concat(root, "/", relative)).Kind == FileKind.Directory))
             {
                 return true;
             }
@@ -61,7 +81,7 @@ public static class ExclusionRules
         return false;
     }
 
-    private static Func<string, bool> OutputRule(string root, string outputDirectory)
+    private static TreePathFilter OutputRule(string root, string outputDirectory)
     {
         string output = Path.GetRelativePath(root, Path.GetFullPath(outputDirectory)).Replace('\\', '/');
         FileStatus outputStatus = FileStatusReader.Stat(outputDirectory);
@@ -75,30 +95,29 @@ public static class ExclusionRules
         if (outputStatus.Kind != FileKind.Directory)
         {
             // Not there yet: it cannot hold earlier packages, and the writers create it only after the scan.
-            return relative => outputInsideTree && string.Equals(relative, output, StringComparison.Ordinal);
+            return relative => outputInsideTree && relative.SequenceEqual(output);
         }
 
         // Only entries with the output directory's real name are stat'ed, so a big tree pays nothing for the rule
         // (a directory's name in its real parent is the last part of its realpath; only bind mounts escape this).
         string? realName = FileStatusReader.RealPath(outputDirectory) is { } real ? Path.GetFileName(real) : null;
         return relative =>
-            (outputInsideTree && string.Equals(relative, output, StringComparison.Ordinal))
+            (outputInsideTree && relative.SequenceEqual(output))
             || (realName is not null
-                && relative.AsSpan(relative.LastIndexOf('/') + 1).SequenceEqual(realName)
-                && FileStatusReader.Lstat(root + "/" + relative).IsSameObject(outputStatus));
+                && relative[(relative.LastIndexOf('/') + 1)..].SequenceEqual(realName)
+                && FileStatusReader.Lstat(string.Concat(root, "/", relative)).IsSameObject(outputStatus));
     }
 
-    private static bool IsOurOutput(string relative) =>
-        !relative.Contains('/', StringComparison.Ordinal)
+    private static bool IsOurOutput(ReadOnlySpan<char> relative) =>
+        !relative.Contains('/')
         && (relative.EndsWith(".deb", StringComparison.Ordinal) || relative.EndsWith(".rpm", StringComparison.Ordinal)
-            || relative.EndsWith(".spec", StringComparison.Ordinal) || relative.Contains(".pkg.tar", StringComparison.Ordinal) || relative == "SHA256SUMS");
+            || relative.EndsWith(".spec", StringComparison.Ordinal) || relative.Contains(".pkg.tar", StringComparison.Ordinal) || relative.SequenceEqual("SHA256SUMS"));
 
     /// <summary>True when <paramref name="relativePath"/> (with '/' separators) should not be packaged.</summary>
-    public static bool IsExcludedByDefault(string relativePath)
+    public static bool IsExcludedByDefault(ReadOnlySpan<char> relativePath)
     {
-        ArgumentNullException.ThrowIfNull(relativePath);
         // The last component as a span: this runs for every entry of the tree, and a substring would be garbage.
-        ReadOnlySpan<char> name = relativePath.AsSpan(relativePath.LastIndexOf('/') + 1);
+        ReadOnlySpan<char> name = relativePath[(relativePath.LastIndexOf('/') + 1)..];
         if (s_excludedNameLookup.Contains(name) || name.StartsWith(ScratchPrefix, StringComparison.Ordinal))
         {
             return true;

@@ -44,55 +44,49 @@ public static class SourceTree
     /// <param name="clampTime">SOURCE_DATE_EPOCH: later mtimes are lowered to it (dpkg-deb's --clamp-mtime).</param>
     /// <param name="directoryTime">mtime of the install directory itself, which is not a directory on disk.</param>
     /// <param name="isExcluded">Decides, from a path relative to <paramref name="root"/>, what is left out; it is asked before the entry is looked at.</param>
-    /// <param name="replacements">Relative paths whose content is replaced (the rewritten dkms.conf).</param>
     /// <exception cref="DkmsPackException">An entry cannot be packaged (exit 2), naming it.</exception>
-    public static List<PackageEntry> Scan(
-        string root,
-        string installDirectory,
-        long? clampTime,
-        long directoryTime,
-        Func<string, bool> isExcluded,
-        IReadOnlyDictionary<string, IEntryContent> replacements)
+    public static List<PackageEntry> Scan(string root, string installDirectory, long? clampTime, long directoryTime, TreePathFilter isExcluded)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(installDirectory);
         ArgumentNullException.ThrowIfNull(isExcluded);
-        ArgumentNullException.ThrowIfNull(replacements);
         var entries = new List<PackageEntry> { PackageEntry.Directory(installDirectory, directoryTime) };
         string fullRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         string rootPrefix = fullRoot + "/";
-        Walk(fullRoot, string.Empty);
+        int relativeStart = installDirectory.Length + 1;
+        var diskPath = new PathBuffer();
+        Walk(fullRoot, installDirectory);
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         RefuseDuplicates(entries, root, installDirectory);
         return entries;
 
-        void Walk(string directory, string relativeDirectory)
+        // An entry's install path is the one string made for it, and the entry keeps it: its path in the tree and its
+        // path on disk are spans, of that string and of one buffer reused for every entry.
+        void Walk(string directory, string installedAs)
         {
-            foreach (string name in List(directory))
+            foreach (string installPath in List(directory, installedAs))
             {
-                string relative = relativeDirectory.Length == 0 ? name : relativeDirectory + "/" + name;
+                ReadOnlySpan<char> relative = installPath.AsSpan(relativeStart);
                 if (isExcluded(relative))
                 {
                     continue;
                 }
 
-                string path = directory + "/" + name;
-                string installPath = installDirectory + "/" + relative;
-                FileStatus status = Lstat(path, directory, name, installPath);
+                // Valid until the next entry: a directory's walk below reuses the buffer.
+                ReadOnlySpan<char> path = diskPath.Of(rootPrefix, relative);
+                FileStatus status = Lstat(path, directory, installPath);
                 long mtime = CheckedTime(path, status, clampTime);
                 switch (status.Kind)
                 {
                     case FileKind.Symlink:
-                        entries.Add(PackageEntry.Symlink(installPath, LinkTarget(path), mtime));
+                        entries.Add(PackageEntry.Symlink(installPath, LinkTarget(path.ToString()), mtime));
                         break;
                     case FileKind.Directory:
                         entries.Add(PackageEntry.Directory(installPath, mtime));
-                        Walk(path, relative);
+                        Walk(path.ToString(), installPath);
                         break;
                     case FileKind.Regular:
-                        IEntryContent content = replacements.TryGetValue(relative, out IEntryContent? replaced)
-                            ? replaced
-                            : new DiskContent(rootPrefix, installPath, installDirectory.Length + 1, status.Size);
+                        var content = new DiskContent(rootPrefix, installPath, relativeStart, status.Size);
                         entries.Add(PackageEntry.File(installPath, UnixPermissions.NormaliseFile((UnixFileMode)status.Permissions), content, mtime));
                         break;
                     default:
@@ -104,11 +98,12 @@ public static class SourceTree
 
     private static string ExcludeRemedy => $"remove it, or exclude it with {OptionRef.To("exclude")}";
 
-    private static List<string> List(string directory)
+    /// <summary>The install paths of the entries of <paramref name="directory"/>, which is installed as <paramref name="installedAs"/>.</summary>
+    private static List<string> List(string directory, string installedAs)
     {
         try
         {
-            return [.. new FileSystemEnumerable<string>(directory, (ref FileSystemEntry entry) => entry.FileName.ToString(), s_listing)];
+            return [.. new FileSystemEnumerable<string>(directory, (ref FileSystemEntry entry) => string.Concat(installedAs, "/", entry.FileName), s_listing)];
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
@@ -117,11 +112,12 @@ public static class SourceTree
     }
 
     /// <summary>The entry's status, after refusing the names a package (or .NET) cannot carry.</summary>
-    private static FileStatus Lstat(string path, string directory, string name, string installPath)
+    private static FileStatus Lstat(ReadOnlySpan<char> path, string directory, string installPath)
     {
+        ReadOnlySpan<char> name = installPath.AsSpan(installPath.LastIndexOf('/') + 1);
         // deb-md5sums(5) and dpkg's file lists are one path a line, and dpkg-deb refuses "newline not allowed in
         // pathname"; every other byte but NUL (tabs, CR, other controls) dpkg, tar and cpio carry as they are.
-        if (name.Contains('\n', StringComparison.Ordinal))
+        if (name.Contains('\n'))
         {
             throw Refuse(path, "its name contains a newline, which dpkg refuses in a package", "rename it");
         }
@@ -132,7 +128,7 @@ public static class SourceTree
         {
             throw Refuse(
                 directory,
-                string.Create(CultureInfo.InvariantCulture, $"holds \"{Display(name)}\", whose path is {pathBytes} bytes here and {installBytes} once installed, past Linux's PATH_MAX ({FileStatusReader.PathMax})"),
+                string.Create(CultureInfo.InvariantCulture, $"holds \"{Display(name.ToString())}\", whose path is {pathBytes} bytes here and {installBytes} once installed, past Linux's PATH_MAX ({FileStatusReader.PathMax})"),
                 $"shorten the directory names, or exclude it with {OptionRef.To("exclude")}");
         }
 
@@ -143,14 +139,14 @@ public static class SourceTree
         }
         catch (IOException ex)
         {
-            throw DiskContent.Unreadable(Display(path), ex);
+            throw DiskContent.Unreadable(Display(path.ToString()), ex);
         }
 
         if (status.Kind == FileKind.Missing)
         {
             // .NET decodes names as UTF-8 and puts U+FFFD for bytes that are not; such a name, encoded again, names
             // nothing. A package could carry the bytes, but not through .NET's strings, so say so.
-            throw name.Contains('\uFFFD', StringComparison.Ordinal)
+            throw name.Contains('\uFFFD')
                 ? Refuse(path, "its name is not valid UTF-8 (shown with U+FFFD for the bytes that are not)", "rename it to UTF-8, e.g. with convmv")
                 : Refuse(path, "disappeared while the tree was being read", "run again when nothing is changing the tree");
         }
@@ -177,7 +173,7 @@ public static class SourceTree
     }
 
     /// <summary>Applies SOURCE_DATE_EPOCH, then <see cref="LatestModifiedTime"/>'s rule.</summary>
-    internal static long CheckedTime(string path, FileStatus status, long? clampTime)
+    internal static long CheckedTime(ReadOnlySpan<char> path, FileStatus status, long? clampTime)
     {
         long mtime = clampTime is { } clamp && status.ModifiedTime > clamp ? clamp : status.ModifiedTime;
         string touch = status.Kind == FileKind.Symlink ? "touch -h it" : "touch it";
@@ -224,8 +220,8 @@ public static class SourceTree
             ? DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)
             : string.Create(CultureInfo.InvariantCulture, $"at {seconds} seconds since 1970");
 
-    private static DkmsPackException Refuse(string path, string message, string remedy) =>
-        DkmsPackException.Input(Display(path), message, remedy, DiagnosticCode.SourceTree);
+    private static DkmsPackException Refuse(ReadOnlySpan<char> path, string message, string remedy) =>
+        DkmsPackException.Input(Display(path.ToString()), message, remedy, DiagnosticCode.SourceTree);
 
     /// <summary>
     /// The path as one printable line: control characters as C escapes (\n, \t, \x01), so an error about a name

@@ -123,5 +123,5 @@ public sealed class ExclusionTests : ModuleTreeTest
     }
 
     private List<PackageEntry> Scan(params string[] globs) =>
-        SourceTree.Scan(Tree, Install, null, 0, ExclusionRules.ForTree(Tree, Output, globs), new Dictionary<string, IEntryContent>());
+        SourceTree.Scan(Tree, Install, null, 0, ExclusionRules.ForTree(Tree, Output, globs));
 }

@@ -33,19 +33,38 @@ public sealed class RpmFileTable
 
     private const string Owner = "root";
 
+    /// <summary>What a basename takes in its column on a typical tree (a C source name and its NUL), to size it.</summary>
+    private const int TypicalBaseNameBytes = 16;
+
     private readonly List<string> _dirNames = [];
     private readonly Dictionary<string, uint> _dirIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, uint>.AlternateLookup<ReadOnlySpan<char>> _dirIndexByName;
-    private readonly List<uint> _dirIndexes = [];
-    private readonly RpmStringColumn _baseNames = new();
-    private readonly List<uint> _sizes = [];
-    private readonly List<ushort> _modes = [];
-    private readonly List<uint> _mtimes = [];
-    private readonly RpmStringColumn _digests = new();
-    private readonly RpmStringColumn _linkTargets = new();
-    private readonly List<uint> _flags = [];
+    private readonly List<uint> _dirIndexes;
+    private readonly RpmStringColumn _baseNames;
+    private readonly List<uint> _sizes;
+    private readonly List<ushort> _modes;
+    private readonly List<uint> _mtimes;
+    private readonly RpmStringColumn _digests;
+    private readonly RpmStringColumn _linkTargets;
+    private readonly List<uint> _flags;
 
-    public RpmFileTable() => _dirIndexByName = _dirIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+    /// <summary>A table for about <paramref name="expectedCount"/> files: sized once, a large tree's columns are not regrown (and copied) as they fill.</summary>
+    /// <param name="expectedCount">How many files will be added (more may be).</param>
+    /// <param name="digestLength">The length of one digest in hex, e.g. 64 for SHA-256; a directory's or symlink's is empty, so this is an upper bound.</param>
+    public RpmFileTable(int expectedCount = 0, int digestLength = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(digestLength);
+        _dirIndexByName = _dirIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+        _dirIndexes = new(expectedCount);
+        _baseNames = new(checked(expectedCount * TypicalBaseNameBytes));
+        _sizes = new(expectedCount);
+        _modes = new(expectedCount);
+        _mtimes = new(expectedCount);
+        _digests = new(checked(expectedCount * (digestLength + 1)));
+        _linkTargets = new(expectedCount);
+        _flags = new(expectedCount);
+    }
 
     public int Count => _baseNames.Count;
 
@@ -97,23 +116,21 @@ public sealed class RpmFileTable
         header
             .AddInt32Array(RpmTag.FileSizes, _sizes)
             .AddInt16Array(RpmTag.FileModes, _modes)
-            .AddInt16Array(RpmTag.FileRdevs, new ushort[count])
+            .AddInt16Array(RpmTag.FileRdevs, count, _ => 0)
             .AddInt32Array(RpmTag.FileMtimes, _mtimes)
             .AddStringArray(RpmTag.FileDigests, _digests)
             .AddStringArray(RpmTag.FileLinkTos, _linkTargets)
             .AddInt32Array(RpmTag.FileFlags, _flags)
-            .AddStringArray(RpmTag.FileUserName, Repeat(Owner, count))
-            .AddStringArray(RpmTag.FileGroupName, Repeat(Owner, count))
-            .AddInt32Array(RpmTag.FileVerifyFlags, Repeat(VerifyAll, count))
-            .AddInt32Array(RpmTag.FileDevices, Repeat(PackageDevice, count))
-            .AddInt32Array(RpmTag.FileInodes, [.. Enumerable.Range(1, count).Select(i => (uint)i)])
-            .AddStringArray(RpmTag.FileLangs, Repeat(string.Empty, count))
+            .AddStringArray(RpmTag.FileUserName, Owner, count)
+            .AddStringArray(RpmTag.FileGroupName, Owner, count)
+            .AddInt32Array(RpmTag.FileVerifyFlags, count, _ => VerifyAll)
+            .AddInt32Array(RpmTag.FileDevices, count, _ => PackageDevice)
+            .AddInt32Array(RpmTag.FileInodes, count, i => (uint)(i + 1))
+            .AddStringArray(RpmTag.FileLangs, string.Empty, count)
             .AddInt32Array(RpmTag.DirIndexes, _dirIndexes)
             .AddStringArray(RpmTag.BaseNames, _baseNames)
             .AddStringArray(RpmTag.DirNames, _dirNames);
     }
-
-    private static T[] Repeat<T>(T value, int count) => Enumerable.Repeat(value, count).ToArray();
 
     private static uint Int32Field(long value, ReadOnlySpan<char> path, string what) =>
         value is >= 0 and <= uint.MaxValue

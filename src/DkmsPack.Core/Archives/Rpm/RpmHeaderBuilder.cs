@@ -38,11 +38,28 @@ public sealed class RpmHeaderBuilder
         return Add(tag, RpmTagType.StringArray, values.Count, EncodeStrings(tag, values));
     }
 
-    /// <summary>Adds a STRING_ARRAY entry from values gathered already encoded; the column must not be empty.</summary>
+    /// <summary>
+    /// Adds a STRING_ARRAY entry from values gathered already encoded; the column must not be empty. Its bytes are
+    /// copied into the header by <see cref="Build"/>, not before, so the column must not change in between.
+    /// </summary>
     public RpmHeaderBuilder AddStringArray(RpmTag tag, RpmStringColumn values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        return Add(tag, RpmTagType.StringArray, values.Count, values.Encoded.ToArray());
+        return Add(tag, RpmTagType.StringArray, values.Count, values.Encoded.Length, data => values.Encoded.CopyTo(data));
+    }
+
+    /// <summary>Adds a STRING_ARRAY entry of <paramref name="count"/> times <paramref name="value"/> (a file table's owners), made by <see cref="Build"/>.</summary>
+    public RpmHeaderBuilder AddStringArray(RpmTag tag, string value, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        byte[] one = EncodeStrings(tag, [value]);
+        return Add(tag, RpmTagType.StringArray, count, checked(one.Length * count), data =>
+        {
+            for (int i = 0; i < count; i++)
+            {
+                one.CopyTo(data[(i * one.Length)..]);
+            }
+        });
     }
 
     /// <summary>
@@ -55,30 +72,49 @@ public sealed class RpmHeaderBuilder
     /// <summary>Adds an INT32 entry with one value.</summary>
     public RpmHeaderBuilder AddInt32(RpmTag tag, uint value) => AddInt32Array(tag, [value]);
 
-    /// <summary>Adds an INT32 array entry (4-byte aligned); the array must not be empty.</summary>
+    /// <summary>
+    /// Adds an INT32 array entry (4-byte aligned); the array must not be empty. The values are encoded by
+    /// <see cref="Build"/>, straight into the header, so the list must not change in between.
+    /// </summary>
     public RpmHeaderBuilder AddInt32Array(RpmTag tag, IReadOnlyList<uint> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        byte[] data = new byte[checked(values.Count * sizeof(uint))];
-        for (int i = 0; i < values.Count; i++)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(data.AsSpan(i * sizeof(uint)), values[i]);
-        }
-
-        return Add(tag, RpmTagType.Int32, values.Count, data);
+        return AddInt32Array(tag, values.Count, i => values[i]);
     }
 
-    /// <summary>Adds an INT16 array entry (2-byte aligned), e.g. FILEMODES; the array must not be empty.</summary>
+    /// <summary>Adds an INT32 array entry of <paramref name="count"/> values computed from their index when <see cref="Build"/> writes them.</summary>
+    public RpmHeaderBuilder AddInt32Array(RpmTag tag, int count, Func<int, uint> valueAt)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentNullException.ThrowIfNull(valueAt);
+        return Add(tag, RpmTagType.Int32, count, checked(count * sizeof(uint)), data =>
+        {
+            for (int i = 0; i < count; i++)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(data[(i * sizeof(uint))..], valueAt(i));
+            }
+        });
+    }
+
+    /// <summary>Adds an INT16 array entry (2-byte aligned), e.g. FILEMODES; the array must not be empty. Encoded by <see cref="Build"/>, as INT32 arrays are.</summary>
     public RpmHeaderBuilder AddInt16Array(RpmTag tag, IReadOnlyList<ushort> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        byte[] data = new byte[checked(values.Count * sizeof(ushort))];
-        for (int i = 0; i < values.Count; i++)
-        {
-            BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(i * sizeof(ushort)), values[i]);
-        }
+        return AddInt16Array(tag, values.Count, i => values[i]);
+    }
 
-        return Add(tag, RpmTagType.Int16, values.Count, data);
+    /// <summary>Adds an INT16 array entry of <paramref name="count"/> values computed from their index when <see cref="Build"/> writes them.</summary>
+    public RpmHeaderBuilder AddInt16Array(RpmTag tag, int count, Func<int, ushort> valueAt)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentNullException.ThrowIfNull(valueAt);
+        return Add(tag, RpmTagType.Int16, count, checked(count * sizeof(ushort)), data =>
+        {
+            for (int i = 0; i < count; i++)
+            {
+                BinaryPrimitives.WriteUInt16BigEndian(data[(i * sizeof(ushort))..], valueAt(i));
+            }
+        });
     }
 
     /// <summary>Adds an INT64 entry with one value (8-byte aligned).</summary>
@@ -125,7 +161,7 @@ public sealed class RpmHeaderBuilder
             dataEnd += RpmHeaderLayout.PaddingAfter(dataEnd, RpmHeaderLayout.Alignment(sorted[i].Type));
             CheckLimit(dataEnd, RpmHeaderLayout.MaxDataLength, "data length");
             offsets[i] = (int)dataEnd;
-            dataEnd += sorted[i].Data.Length;
+            dataEnd += sorted[i].Length;
         }
 
         int il = sorted.Count + 1;
@@ -151,7 +187,7 @@ public sealed class RpmHeaderBuilder
         {
             Entry entry = sorted[i];
             WriteEntry(index[((i + 1) * RpmHeaderLayout.EntryLength)..], entry.Tag, entry.Type, offsets[i], entry.Count);
-            entry.Data.CopyTo(data[offsets[i]..]);
+            entry.Write(data.Slice(offsets[i], entry.Length));
         }
 
         WriteEntry(data[(int)dataEnd..], regionTag, RpmTagType.Bin, -(il * RpmHeaderLayout.EntryLength), RpmHeaderLayout.RegionTrailerLength);
@@ -213,7 +249,10 @@ public sealed class RpmHeaderBuilder
         return data;
     }
 
-    private RpmHeaderBuilder Add(RpmTag tag, RpmTagType type, int count, byte[] data)
+    private RpmHeaderBuilder Add(RpmTag tag, RpmTagType type, int count, byte[] data) =>
+        Add(tag, type, count, data.Length, data.CopyTo);
+
+    private RpmHeaderBuilder Add(RpmTag tag, RpmTagType type, int count, int length, SpanAction write)
     {
         if ((int)tag < RpmHeaderLayout.FirstDataTag)
         {
@@ -238,7 +277,7 @@ public sealed class RpmHeaderBuilder
             throw new ArgumentException($"Tag {tag} ({(int)tag}) was already added.", nameof(tag));
         }
 
-        _entries.Add(new Entry(tag, type, count, data));
+        _entries.Add(new Entry(tag, type, count, length, write));
         return this;
     }
 
@@ -268,5 +307,12 @@ public sealed class RpmHeaderBuilder
         }
     }
 
-    private sealed record Entry(RpmTag Tag, RpmTagType Type, int Count, byte[] Data);
+    /// <summary>Writes an entry's data into its place in the header, which is exactly its length.</summary>
+    private delegate void SpanAction(Span<byte> data);
+
+    /// <summary>
+    /// An entry, its data written by <see cref="Write"/> when the header is built: a file table's columns go into the
+    /// header once, instead of being copied into an array of their own first (on a large tree, megabytes).
+    /// </summary>
+    private sealed record Entry(RpmTag Tag, RpmTagType Type, int Count, int Length, SpanAction Write);
 }

@@ -8,8 +8,17 @@ namespace DkmsPack.Archives.Rpm;
 /// </summary>
 public sealed class RpmStringColumn
 {
-    private byte[] _data = new byte[256];
+    private const int DefaultCapacity = 256;
+
+    private byte[] _data;
     private int _length;
+
+    /// <param name="capacity">The encoded bytes to make room for at once (values and their NULs); the column grows past it as needed.</param>
+    public RpmStringColumn(int capacity = DefaultCapacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        _data = new byte[Math.Max(capacity, 1)];
+    }
 
     public int Count { get; private set; }
 
@@ -28,8 +37,10 @@ public sealed class RpmStringColumn
             throw new ArgumentException("A string array value contains NUL, which would end the string early.", nameof(value));
         }
 
+        // The worst case first (cheap); the exact count only when that does not fit, so a column sized to its
+        // values is not regrown for its last one.
         int needed = checked(_length + Encoding.UTF8.GetMaxByteCount(value.Length) + 1);
-        if (needed > _data.Length)
+        if (needed > _data.Length && (needed = checked(_length + Encoding.UTF8.GetByteCount(value) + 1)) > _data.Length)
         {
             Array.Resize(ref _data, Math.Max(needed, checked(_data.Length * 2)));
         }

@@ -1,4 +1,5 @@
 using DkmsPack.Archives.Tar;
+using DkmsPack.IO;
 using DkmsPack.Model;
 
 namespace DkmsPack.Packaging.Deb;
@@ -10,7 +11,7 @@ namespace DkmsPack.Packaging.Deb;
 internal sealed class DebDataArchive : IEntryArchive
 {
     private readonly TarStreamWriter _tar;
-    private readonly EntryNameBuffer _name = new();
+    private readonly PathBuffer _name = new();
 
     public DebDataArchive(Stream output, long rootTime)
     {
@@ -19,7 +20,7 @@ internal sealed class DebDataArchive : IEntryArchive
     }
 
     /// <summary>The entry's name in data.tar, composed in <paramref name="buffer"/>.</summary>
-    public static ReadOnlySpan<char> NameOf(PackageEntry entry, EntryNameBuffer buffer) =>
+    public static ReadOnlySpan<char> NameOf(PackageEntry entry, PathBuffer buffer) =>
         buffer.Of("./", entry.Path, entry.Kind == EntryKind.Directory ? "/" : string.Empty);
 
     public void WriteDirectory(PackageEntry entry, int index) => _tar.WriteDirectory(NameOf(entry, _name), entry.Permissions, entry.ModifiedTime);

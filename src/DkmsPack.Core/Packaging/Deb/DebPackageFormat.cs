@@ -133,7 +133,7 @@ public sealed class DebPackageFormat : IPackageFormat
     {
         const long docFilesAndParents = 64 * 1024;
         long tar = TarStreamWriter.EndLength + docFilesAndParents;
-        var name = new EntryNameBuffer();
+        var name = new PathBuffer();
         foreach (PackageEntry e in spec.Entries)
         {
             tar += TarStreamWriter.EntryLength(DebDataArchive.NameOf(e, name), e.LinkTarget, e.Kind == EntryKind.File ? e.Size : 0);
@@ -146,7 +146,12 @@ public sealed class DebPackageFormat : IPackageFormat
     private static List<PackageEntry> DataEntries(PackageSpec spec, TemplateSet templates, ScriptObject model, string packageName)
     {
         long time = spec.BuildTime;
-        List<PackageEntry> entries = [PackageEntry.Directory("usr/src", time), .. DocEntries(templates, model, packageName, time), .. spec.SourceEntries];
+        // Sized once: on a large tree a list of the entries is a large-object array, and growing it leaves copies
+        // (room for usr/src and the doc entries; the extras' parent directories may still grow it).
+        const int Headroom = 8;
+        var entries = new List<PackageEntry>(spec.SourceEntries.Count + spec.ExtraEntries.Count + Headroom) { PackageEntry.Directory("usr/src", time) };
+        entries.AddRange(DocEntries(templates, model, packageName, time));
+        entries.AddRange(spec.SourceEntries);
 
         if (spec.ExtraEntries.Count > 0)
         {
@@ -170,7 +175,10 @@ public sealed class DebPackageFormat : IPackageFormat
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
 
         // dpkg-deb writes symlinks last so their targets exist when dpkg creates them (src/deb/build.c).
-        return [.. entries.Where(e => e.Kind != EntryKind.Symlink), .. entries.Where(e => e.Kind == EntryKind.Symlink)];
+        var ordered = new List<PackageEntry>(entries.Count);
+        ordered.AddRange(entries.Where(e => e.Kind != EntryKind.Symlink));
+        ordered.AddRange(entries.Where(e => e.Kind == EntryKind.Symlink));
+        return ordered;
     }
 
     /// <summary>
@@ -192,7 +200,6 @@ public sealed class DebPackageFormat : IPackageFormat
     }
 
     internal static IEnumerable<string> Parents(string path)
-
     {
         for (int slash = path.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = path.IndexOf('/', slash + 1))
         {

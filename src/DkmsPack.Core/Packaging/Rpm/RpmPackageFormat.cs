@@ -305,8 +305,8 @@ public sealed class RpmPackageFormat : IPackageFormat
     {
         // The absolute path and the hex digest are made in buffers reused for every file: a tree of many files would
         // otherwise leave two strings per file behind.
-        var table = new RpmFileTable();
-        var path = new EntryNameBuffer();
+        var table = new RpmFileTable(entries.Count, digests.HexLength);
+        var path = new PathBuffer();
         Span<char> hex = stackalloc char[digests.HexLength];
         for (int i = 0; i < entries.Count; i++)
         {

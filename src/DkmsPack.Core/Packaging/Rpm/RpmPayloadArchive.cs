@@ -1,4 +1,5 @@
 using DkmsPack.Archives.Cpio;
+using DkmsPack.IO;
 using DkmsPack.Model;
 
 namespace DkmsPack.Packaging.Rpm;
@@ -10,7 +11,7 @@ namespace DkmsPack.Packaging.Rpm;
 internal sealed class RpmPayloadArchive(Stream output) : IEntryArchive
 {
     private readonly CpioNewcWriter _cpio = new(output, leaveOpen: true);
-    private readonly EntryNameBuffer _name = new();
+    private readonly PathBuffer _name = new();
 
     public void WriteDirectory(PackageEntry entry, int index) => _cpio.WriteDirectory(_name.Of("./", entry.Path), entry.Permissions, entry.ModifiedTime, Inode(index));
 
