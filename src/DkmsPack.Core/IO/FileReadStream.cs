@@ -4,22 +4,33 @@ using Microsoft.Win32.SafeHandles;
 namespace DkmsPack.IO;
 
 /// <summary>
-/// A file opened for reading from a path given as a span, read with positional reads. Packaging opens every file
+/// A file opened for reading from a path given as a span, read with read(2). Packaging opens every file
 /// of the tree once: a <see cref="FileStream"/> needs the path as a string (one more per file), and on Linux also
-/// fstat(2)s the file and takes an advisory flock(2) on open, where open(2) alone is all a read needs.
+/// fstat(2)s the file and takes an advisory flock(2) on open, where open(2) alone is all a read needs. The open is
+/// non-blocking, so a file the scan saw as regular but that is a FIFO by now reads as empty (and the writers refuse
+/// its size) instead of waiting for ever for a writer; for regular files O_NONBLOCK changes nothing (open(2)).
 /// </summary>
 public sealed partial class FileReadStream : Stream
 {
     // fcntl.h (asm-generic; the same values on every Linux architecture .NET runs on).
     private const int OpenReadOnly = 0;
+    private const int OpenNonBlocking = 0x800;
     private const int OpenCloseOnExec = 0x80000;
     private const int ErrInterrupted = 4;
     private const int ErrAccess = 13;
+    private const int SeekSet = 0;
 
     private readonly SafeFileHandle _handle;
     private long _position;
+    private bool _seekPending;
 
     private FileReadStream(SafeFileHandle handle) => _handle = handle;
+
+    /// <summary>
+    /// open(2) and read(2) directly: on 64-bit Linux. Elsewhere .NET's own calls, and on a 32-bit process too, which
+    /// would also need O_LARGEFILE, whose value differs between architectures.
+    /// </summary>
+    private static bool CallsTheSystem => OperatingSystem.IsLinux() && Environment.Is64BitProcess;
 
     public override bool CanRead => !_handle.IsClosed;
 
@@ -32,7 +43,12 @@ public sealed partial class FileReadStream : Stream
     public override long Position
     {
         get => _position;
-        set => _position = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value));
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _seekPending |= value != _position;
+            _position = value;
+        }
     }
 
     /// <summary>Opens <paramref name="path"/> read-only.</summary>
@@ -40,7 +56,7 @@ public sealed partial class FileReadStream : Stream
     /// <exception cref="IOException">Any other failure, its message the system's (strerror).</exception>
     public static FileReadStream Open(ReadOnlySpan<char> path)
     {
-        if (!OperatingSystem.IsLinux())
+        if (!CallsTheSystem)
         {
             return new FileReadStream(File.OpenHandle(path.ToString()));
         }
@@ -50,28 +66,56 @@ public sealed partial class FileReadStream : Stream
         int descriptor;
         do
         {
-            descriptor = NativeOpen(ref MemoryMarshal.GetReference(nativePath), OpenReadOnly | OpenCloseOnExec);
+            descriptor = NativeOpen(ref MemoryMarshal.GetReference(nativePath), OpenReadOnly | OpenNonBlocking | OpenCloseOnExec);
         }
         while (descriptor < 0 && Marshal.GetLastPInvokeError() == ErrInterrupted);
 
-        if (descriptor < 0)
+        Check(descriptor);
+        return new FileReadStream(new SafeFileHandle(descriptor, ownsHandle: true));
+    }
+
+    /// <summary>Throws for a failed system call (a negative result), in the system's words (strerror).</summary>
+    private static void Check(nint result)
+    {
+        if (result >= 0)
         {
-            int errno = Marshal.GetLastPInvokeError();
-            string reason = Marshal.GetPInvokeErrorMessage(errno);
-            reason = reason.Length > 0 ? char.ToLowerInvariant(reason[0]) + reason[1..] : $"errno {errno}";
-            throw errno == ErrAccess ? new UnauthorizedAccessException(reason) : new IOException(reason, errno);
+            return;
         }
 
-        return new FileReadStream(new SafeFileHandle(descriptor, ownsHandle: true));
+        int errno = Marshal.GetLastPInvokeError();
+        string reason = Marshal.GetPInvokeErrorMessage(errno);
+        reason = reason.Length > 0 ? char.ToLowerInvariant(reason[0]) + reason[1..] : $"errno {errno}";
+        throw errno == ErrAccess ? new UnauthorizedAccessException(reason) : new IOException(reason, errno);
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
-        int read = RandomAccess.Read(_handle, buffer, _position);
+        if (!CallsTheSystem)
+        {
+            int positional = RandomAccess.Read(_handle, buffer, _position);
+            _position += positional;
+            return positional;
+        }
+
+        // read(2), not RandomAccess's pread: a FIFO cannot be read at an offset, and must read as empty, not fail.
+        if (_seekPending)
+        {
+            Check((nint)NativeSeek(_handle, _position, SeekSet));
+            _seekPending = false;
+        }
+
+        nint read;
+        do
+        {
+            read = NativeRead(_handle, ref MemoryMarshal.GetReference(buffer), buffer.Length);
+        }
+        while (read < 0 && Marshal.GetLastPInvokeError() == ErrInterrupted);
+
+        Check(read);
         _position += read;
-        return read;
+        return (int)read;
     }
 
     public override long Seek(long offset, SeekOrigin origin)
@@ -106,4 +150,10 @@ public sealed partial class FileReadStream : Stream
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
     private static partial int NativeOpen(ref byte nativePath, int flags);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    private static partial nint NativeRead(SafeFileHandle descriptor, ref byte buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
+    private static partial long NativeSeek(SafeFileHandle descriptor, long offset, int whence);
 }
