@@ -1,6 +1,7 @@
 using DkmsPack.Archives;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 
 namespace DkmsPack.Archives.Rpm;
@@ -83,18 +84,8 @@ public sealed class RpmHeaderBuilder
     }
 
     /// <summary>Adds an INT32 array entry of <paramref name="count"/> values computed from their index when <see cref="Build"/> writes them.</summary>
-    public RpmHeaderBuilder AddInt32Array(RpmTag tag, int count, Func<int, uint> valueAt)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        ArgumentNullException.ThrowIfNull(valueAt);
-        return Add(tag, RpmTagType.Int32, count, checked(count * sizeof(uint)), data =>
-        {
-            for (int i = 0; i < count; i++)
-            {
-                BinaryPrimitives.WriteUInt32BigEndian(data[(i * sizeof(uint))..], valueAt(i));
-            }
-        });
-    }
+    public RpmHeaderBuilder AddInt32Array(RpmTag tag, int count, Func<int, uint> valueAt) =>
+        AddIntegers(tag, RpmTagType.Int32, count, valueAt);
 
     /// <summary>Adds an INT16 array entry (2-byte aligned), e.g. FILEMODES; the array must not be empty. Encoded by <see cref="Build"/>, as INT32 arrays are.</summary>
     public RpmHeaderBuilder AddInt16Array(RpmTag tag, IReadOnlyList<ushort> values)
@@ -104,18 +95,8 @@ public sealed class RpmHeaderBuilder
     }
 
     /// <summary>Adds an INT16 array entry of <paramref name="count"/> values computed from their index when <see cref="Build"/> writes them.</summary>
-    public RpmHeaderBuilder AddInt16Array(RpmTag tag, int count, Func<int, ushort> valueAt)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        ArgumentNullException.ThrowIfNull(valueAt);
-        return Add(tag, RpmTagType.Int16, count, checked(count * sizeof(ushort)), data =>
-        {
-            for (int i = 0; i < count; i++)
-            {
-                BinaryPrimitives.WriteUInt16BigEndian(data[(i * sizeof(ushort))..], valueAt(i));
-            }
-        });
-    }
+    public RpmHeaderBuilder AddInt16Array(RpmTag tag, int count, Func<int, ushort> valueAt) =>
+        AddIntegers(tag, RpmTagType.Int16, count, valueAt);
 
     /// <summary>Adds an INT64 entry with one value (8-byte aligned).</summary>
     public RpmHeaderBuilder AddInt64(RpmTag tag, ulong value)
@@ -247,6 +228,22 @@ public sealed class RpmHeaderBuilder
         }
 
         return data;
+    }
+
+    /// <summary>An integer array entry, each value big-endian in the width of <typeparamref name="T"/> (rpm's INT16/INT32 are unsigned).</summary>
+    private RpmHeaderBuilder AddIntegers<T>(RpmTag tag, RpmTagType type, int count, Func<int, T> valueAt)
+        where T : IBinaryInteger<T>
+    {
+        ArgumentNullException.ThrowIfNull(valueAt);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        int width = T.Zero.GetByteCount();
+        return Add(tag, type, count, checked(count * width), data =>
+        {
+            for (int i = 0; i < count; i++)
+            {
+                valueAt(i).WriteBigEndian(data[(i * width)..]);
+            }
+        });
     }
 
     private RpmHeaderBuilder Add(RpmTag tag, RpmTagType type, int count, byte[] data) =>
