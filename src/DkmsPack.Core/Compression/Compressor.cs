@@ -93,12 +93,15 @@ public static class Compressor
     public static byte[] GzipBytes(ReadOnlySpan<byte> data, int level = DefaultGzipLevel)
     {
         using var buffer = new MemoryStream();
-        using (var gzip = new GzipWriteStream(buffer, level))
-        {
-            gzip.Write(data);
-        }
-
+        Gzip(data, buffer, level);
         return buffer.ToArray();
+    }
+
+    /// <summary>Writes <paramref name="data"/> as one whole gzip member to <paramref name="destination"/> (left open).</summary>
+    public static void Gzip(ReadOnlySpan<byte> data, Stream destination, int level = DefaultGzipLevel)
+    {
+        using var gzip = new GzipWriteStream(destination, level);
+        gzip.Write(data);
     }
 
     /// <summary>Bytes of input per zstd job (each job is compressed by one worker).</summary>

@@ -138,11 +138,7 @@ public sealed class ParallelGzipWriteStream : WriteOnlyStream
         try
         {
             using var destination = new MemoryStream(member, writable: true);
-            using (var gzip = new GzipWriteStream(destination, level))
-            {
-                gzip.Write(data.AsSpan(0, length));
-            }
-
+            Compressor.Gzip(data.AsSpan(0, length), destination, level);
             return new Member(member, checked((int)destination.Position));
         }
         catch
