@@ -1,3 +1,5 @@
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
 namespace DkmsPack.Dkms;
@@ -93,10 +95,7 @@ internal sealed record VariableElement(ShellValue Value, int Line, TextSpan Valu
 /// <summary>A shell variable after static evaluation. Every bash variable is an array; <c>NAME=x</c> sets element 0.</summary>
 internal sealed class ShellVariable(string name)
 {
-    private readonly SortedDictionary<int, VariableElement> _elements = [];
-
-    // The same keys: SortedSet finds the highest in O(log n), SortedDictionary only by walking all of them.
-    private readonly SortedSet<int> _indices = [];
+    private readonly ArrayElements _elements = new();
 
     public string Name { get; } = name;
 
@@ -104,7 +103,7 @@ internal sealed class ShellVariable(string name)
     public IReadOnlyDictionary<int, VariableElement> Elements => _elements;
 
     /// <summary>Where <c>NAME+=( … )</c> appends: one past the highest index (0 for an empty array).</summary>
-    public int NextIndex => _indices.Count == 0 ? 0 : _indices.Max + 1;
+    public int NextIndex => _elements.Count == 0 ? 0 : _elements.HighestIndex + 1;
 
     /// <summary>Set when it is unknown which elements exist, e.g. after <c>NAME=( $(ls) )</c> or <c>NAME[$i]=…</c>.</summary>
     public DynamicReason? IndicesDynamic { get; set; }
@@ -114,22 +113,107 @@ internal sealed class ShellVariable(string name)
 
     public VariableElement? Element(int index) => _elements.TryGetValue(index, out VariableElement? element) ? element : null;
 
+    public void Set(int index, VariableElement element) => _elements.Set(index, element);
+
+    public void Remove(int index) => _elements.Remove(index);
+
+    public void Clear() => _elements.Clear();
+}
+
+/// <summary>
+/// A bash array's elements as two lists kept in index order, found by binary search. dkms.conf arrays hold a
+/// handful of elements; SortedDictionary and SortedSet would do the same, but their code for an int key is not
+/// in the framework's precompiled images, and compiling it took about a tenth of a small package's run.
+/// </summary>
+internal sealed class ArrayElements : IReadOnlyDictionary<int, VariableElement>
+{
+    private readonly List<int> _indices = [];
+    private readonly List<VariableElement> _values = [];
+
+    public int Count => _indices.Count;
+
+    /// <summary>The highest index set; only when <see cref="Count"/> is not 0.</summary>
+    public int HighestIndex => _indices[^1];
+
+    public IEnumerable<int> Keys => _indices;
+
+    public IEnumerable<VariableElement> Values => _values;
+
+    public VariableElement this[int key] => TryGetValue(key, out VariableElement? value) ? value : throw new KeyNotFoundException($"no element [{key}]");
+
+    public bool ContainsKey(int key) => Find(key) >= 0;
+
+    public bool TryGetValue(int key, [MaybeNullWhen(false)] out VariableElement value)
+    {
+        int position = Find(key);
+        value = position >= 0 ? _values[position] : null;
+        return position >= 0;
+    }
+
     public void Set(int index, VariableElement element)
     {
-        _elements[index] = element;
-        _indices.Add(index);
+        int position = Find(index);
+        if (position >= 0)
+        {
+            _values[position] = element;
+            return;
+        }
+
+        _indices.Insert(~position, index);
+        _values.Insert(~position, element);
     }
 
     public void Remove(int index)
     {
-        _elements.Remove(index);
-        _indices.Remove(index);
+        int position = Find(index);
+        if (position >= 0)
+        {
+            _indices.RemoveAt(position);
+            _values.RemoveAt(position);
+        }
     }
 
     public void Clear()
     {
-        _elements.Clear();
         _indices.Clear();
+        _values.Clear();
+    }
+
+    public IEnumerator<KeyValuePair<int, VariableElement>> GetEnumerator()
+    {
+        for (int position = 0; position < _indices.Count; position++)
+        {
+            yield return new KeyValuePair<int, VariableElement>(_indices[position], _values[position]);
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>The position of <paramref name="index"/>, or the complement of where it would be inserted.</summary>
+    private int Find(int index)
+    {
+        int low = 0;
+        int high = _indices.Count - 1;
+        while (low <= high)
+        {
+            int middle = low + ((high - low) / 2);
+            int found = _indices[middle];
+            if (found == index)
+            {
+                return middle;
+            }
+
+            if (found < index)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return ~low;
     }
 }
 

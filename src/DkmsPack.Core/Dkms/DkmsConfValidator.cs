@@ -249,8 +249,13 @@ internal sealed class DkmsConfValidator
             Warning(uncertain.Line, $"{uncertain.Name} {uncertain.IndicesDynamic!.Text}; dkmspack cannot check the module records statically");
         }
 
-        SortedSet<int> indices = [.. arrays.SelectMany(array => array.Elements.Keys)];
-        if (indices.Count == 0)
+        int recordCount = 0;
+        foreach (ShellVariable array in arrays)
+        {
+            recordCount = Math.Max(recordCount, array.NextIndex);
+        }
+
+        if (recordCount == 0)
         {
             // read_conf_strict since DKMS 3.0.11: "Warning! Zero modules specified." Older releases stop at the missing
             // DEST_MODULE_LOCATION, so the package requires 3.0.11 (DkmsFeature.ZeroModules).
@@ -262,49 +267,75 @@ internal sealed class DkmsConfValidator
             return [];
         }
 
-        _recordCount = indices.Max + 1;
+        _recordCount = recordCount;
+        int highest = recordCount - 1;
         if (_recordCount > DkmsConfLimits.MaxModuleRecords)
         {
             // DKMS would walk every index up to the highest; so would the checks below, one finding per missing record.
-            (ShellVariable array, VariableElement highest) = arrays
-                .Select(array => (Array: array, Element: array.Element(indices.Max)))
+            (ShellVariable array, VariableElement highestElement) = arrays
+                .Select(array => (Array: array, Element: array.Element(highest)))
                 .Where(pair => pair.Element is not null)
                 .Select(pair => (pair.Array, pair.Element!))
                 .MinBy(pair => pair.Item2.Line);
             Error(
-                highest.Line,
-                $"{array.Name}[{indices.Max}] makes {_recordCount} module records (DKMS counts records 0 to the highest index); dkmspack reads at most {DkmsConfLimits.MaxModuleRecords}",
+                highestElement.Line,
+                $"{array.Name}[{highest}] makes {_recordCount} module records (DKMS counts records 0 to the highest index); dkmspack reads at most {DkmsConfLimits.MaxModuleRecords}",
                 "number the module records 0, 1, 2 … without gaps");
             return [];
         }
+
         if (uncertain is null)
         {
-            CheckRecordGaps(indices, arrays);
+            CheckRecordGaps(highest, arrays);
         }
 
         var modules = new List<DkmsModule>();
         var builtNames = new Dictionary<string, int>(StringComparer.Ordinal);
         var destNames = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (int index in indices)
+        for (int index = 0; index <= highest; index++)
         {
-            modules.Add(CheckModuleRecord(index, packageName, builtNames, destNames));
+            if (IsRecordIndex(index, arrays))
+            {
+                modules.Add(CheckModuleRecord(index, packageName, builtNames, destNames));
+            }
         }
 
         return modules;
     }
 
-    // DKMS walks every index up to the highest; an index nothing sets has no BUILT_MODULE_NAME and no DEST_MODULE_LOCATION.
-    private void CheckRecordGaps(SortedSet<int> indices, List<ShellVariable> arrays)
+    private static bool IsRecordIndex(int index, List<ShellVariable> arrays)
     {
-        List<int> missing = [.. Enumerable.Range(0, indices.Max).Where(index => !indices.Contains(index))];
+        foreach (ShellVariable array in arrays)
+        {
+            if (array.Elements.ContainsKey(index))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // DKMS walks every index up to the highest; an index nothing sets has no BUILT_MODULE_NAME and no DEST_MODULE_LOCATION.
+    private void CheckRecordGaps(int highest, List<ShellVariable> arrays)
+    {
+        var missing = new List<int>();
+        for (int index = 0; index < highest; index++)
+        {
+            if (!IsRecordIndex(index, arrays))
+            {
+                missing.Add(index);
+            }
+        }
+
         if (missing.Count == 0)
         {
             return;
         }
 
-        int line = arrays.Select(array => array.Element(indices.Max)).OfType<VariableElement>().Min(element => element.Line);
+        int line = arrays.Select(array => array.Element(highest)).OfType<VariableElement>().Min(element => element.Line);
         string records = missing.Count == 1 ? $"module record {missing[0]} is" : $"module records {string.Join(", ", missing)} are";
-        Error(line, $"{records} missing: DKMS counts records 0 to {indices.Max} (the highest index used) and rejects empty ones", "fill the gap or renumber the arrays");
+        Error(line, $"{records} missing: DKMS counts records 0 to {highest} (the highest index used) and rejects empty ones", "fill the gap or renumber the arrays");
     }
 
     private DkmsModule CheckModuleRecord(int index, string? packageName, Dictionary<string, int> builtNames, Dictionary<string, int> destNames)
