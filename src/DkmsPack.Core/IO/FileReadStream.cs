@@ -9,6 +9,8 @@ namespace DkmsPack.IO;
 /// fstat(2)s the file and takes an advisory flock(2) on open, where open(2) alone is all a read needs. The open is
 /// non-blocking, so a file the scan saw as regular but that is a FIFO by now reads as empty (and the writers refuse
 /// its size) instead of waiting for ever for a writer; for regular files O_NONBLOCK changes nothing (open(2)).
+/// One stream can read file after file (<see cref="Reopen"/>): the descriptor is held as a number, not a
+/// <see cref="SafeFileHandle"/>, so reading a tree costs no object per file.
 /// </summary>
 public sealed partial class FileReadStream : Stream
 {
@@ -20,11 +22,15 @@ public sealed partial class FileReadStream : Stream
     private const int ErrAccess = 13;
     private const int SeekSet = 0;
 
-    private readonly SafeFileHandle _handle;
+    private const int NoDescriptor = -1;
+
+    // Linux: the open descriptor. Elsewhere: the handle .NET opened.
+    private int _descriptor = NoDescriptor;
+    private SafeFileHandle? _handle;
     private long _position;
     private bool _seekPending;
 
-    private FileReadStream(SafeFileHandle handle) => _handle = handle;
+    ~FileReadStream() => Dispose(disposing: false);
 
     /// <summary>
     /// open(2) and read(2) directly: on 64-bit Linux. Elsewhere .NET's own calls, and on a 32-bit process too, which
@@ -32,13 +38,28 @@ public sealed partial class FileReadStream : Stream
     /// </summary>
     private static bool CallsTheSystem => OperatingSystem.IsLinux() && Environment.Is64BitProcess;
 
-    public override bool CanRead => !_handle.IsClosed;
+    private bool IsOpen => _descriptor != NoDescriptor || _handle is not null;
 
-    public override bool CanSeek => !_handle.IsClosed;
+    public override bool CanRead => IsOpen;
+
+    public override bool CanSeek => IsOpen;
 
     public override bool CanWrite => false;
 
-    public override long Length => RandomAccess.GetLength(_handle);
+    public override long Length
+    {
+        get
+        {
+            if (_handle is not null)
+            {
+                return RandomAccess.GetLength(_handle);
+            }
+
+            ObjectDisposedException.ThrowIf(_descriptor == NoDescriptor, this);
+            using var borrowed = new SafeFileHandle(_descriptor, ownsHandle: false);
+            return RandomAccess.GetLength(borrowed);
+        }
+    }
 
     public override long Position
     {
@@ -56,9 +77,34 @@ public sealed partial class FileReadStream : Stream
     /// <exception cref="IOException">Any other failure, its message the system's (strerror).</exception>
     public static FileReadStream Open(ReadOnlySpan<char> path)
     {
+        var stream = new FileReadStream();
+        try
+        {
+            stream.Reopen(path);
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Closes the file this stream reads, if any, and opens <paramref name="path"/> read-only instead, from its start.
+    /// After a failure the stream has no file open.
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">Permission denied.</exception>
+    /// <exception cref="IOException">Any other failure, its message the system's (strerror).</exception>
+    public void Reopen(ReadOnlySpan<char> path)
+    {
+        CloseFile();
+        _position = 0;
+        _seekPending = false;
         if (!CallsTheSystem)
         {
-            return new FileReadStream(File.OpenHandle(path.ToString()));
+            _handle = File.OpenHandle(path.ToString());
+            return;
         }
 
         Span<byte> nativePath = stackalloc byte[FileStatusReader.PathMax];
@@ -71,7 +117,25 @@ public sealed partial class FileReadStream : Stream
         while (descriptor < 0 && Marshal.GetLastPInvokeError() == ErrInterrupted);
 
         Check(descriptor);
-        return new FileReadStream(new SafeFileHandle(descriptor, ownsHandle: true));
+        _descriptor = descriptor;
+    }
+
+    /// <summary>Closes the file this stream reads, if any; <see cref="Reopen"/> can open the next.</summary>
+    public void CloseFile()
+    {
+        CloseDescriptor();
+        _handle?.Dispose();
+        _handle = null;
+    }
+
+    // close(2) is not retried after EINTR: on Linux the descriptor is released whatever it returns.
+    private void CloseDescriptor()
+    {
+        if (_descriptor != NoDescriptor)
+        {
+            _ = NativeClose(_descriptor);
+            _descriptor = NoDescriptor;
+        }
     }
 
     /// <summary>Throws for a failed system call (a negative result), in the system's words (strerror).</summary>
@@ -92,7 +156,7 @@ public sealed partial class FileReadStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        if (!CallsTheSystem)
+        if (_handle is not null)
         {
             int positional = RandomAccess.Read(_handle, buffer, _position);
             _position += positional;
@@ -100,16 +164,17 @@ public sealed partial class FileReadStream : Stream
         }
 
         // read(2), not RandomAccess's pread: a FIFO cannot be read at an offset, and must read as empty, not fail.
+        ObjectDisposedException.ThrowIf(_descriptor == NoDescriptor, this);
         if (_seekPending)
         {
-            Check((nint)NativeSeek(_handle, _position, SeekSet));
+            Check((nint)NativeSeek(_descriptor, _position, SeekSet));
             _seekPending = false;
         }
 
         nint read;
         do
         {
-            read = NativeRead(_handle, ref MemoryMarshal.GetReference(buffer), buffer.Length);
+            read = NativeRead(_descriptor, ref MemoryMarshal.GetReference(buffer), buffer.Length);
         }
         while (read < 0 && Marshal.GetLastPInvokeError() == ErrInterrupted);
 
@@ -140,9 +205,14 @@ public sealed partial class FileReadStream : Stream
 
     protected override void Dispose(bool disposing)
     {
+        // From the finalizer only the descriptor: the handle, if any, has a finalizer of its own.
         if (disposing)
         {
-            _handle.Dispose();
+            CloseFile();
+        }
+        else
+        {
+            CloseDescriptor();
         }
 
         base.Dispose(disposing);
@@ -152,8 +222,11 @@ public sealed partial class FileReadStream : Stream
     private static partial int NativeOpen(ref byte nativePath, int flags);
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static partial nint NativeRead(SafeFileHandle descriptor, ref byte buffer, nint count);
+    private static partial nint NativeRead(int descriptor, ref byte buffer, nint count);
 
     [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
-    private static partial long NativeSeek(SafeFileHandle descriptor, long offset, int whence);
+    private static partial long NativeSeek(int descriptor, long offset, int whence);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int NativeClose(int descriptor);
 }

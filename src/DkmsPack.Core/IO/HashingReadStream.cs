@@ -5,15 +5,33 @@ namespace DkmsPack.IO;
 /// <summary>
 /// Reads through to an inner stream while hashing every byte, so a file is read once to be both
 /// archived and digested (md5sums for a deb, FILEDIGESTS for an rpm). The hash is the caller's, reused
-/// from file to file: <see cref="HexDigest"/> or <see cref="WriteDigest"/> reads and resets it.
+/// from file to file: <see cref="HexDigest"/> or <see cref="WriteDigest"/> reads and resets it. So can the stream itself
+/// (<see cref="Reading"/>), for a tree's files one after another.
 /// </summary>
-public sealed class HashingReadStream(Stream inner, IncrementalHash hash) : ReadOnlyStream
+public sealed class HashingReadStream(IncrementalHash hash) : ReadOnlyStream
 {
     private readonly IncrementalHash _hash = hash;
+    private Stream? _inner;
 
-    public override long Length => inner.Length;
+    /// <summary>Reads <paramref name="inner"/>, which it disposes with itself.</summary>
+    public HashingReadStream(Stream inner, IncrementalHash hash)
+        : this(hash) => _inner = inner;
 
-    public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+    private Stream Inner => _inner ?? throw new InvalidOperationException("no stream to read");
+
+    public override long Length => Inner.Length;
+
+    public override long Position { get => Inner.Position; set => throw new NotSupportedException(); }
+
+    /// <summary>
+    /// Reads <paramref name="inner"/> from now on instead of the stream before it, which the caller closes. The hash is
+    /// not reset here: take the previous stream's digest first. Returns this stream.
+    /// </summary>
+    public HashingReadStream Reading(Stream inner)
+    {
+        _inner = inner;
+        return this;
+    }
 
     /// <summary>The lower-case hex digest of everything read so far; call once, at the end.</summary>
     public string HexDigest() => Convert.ToHexStringLower(_hash.GetHashAndReset());
@@ -23,7 +41,7 @@ public sealed class HashingReadStream(Stream inner, IncrementalHash hash) : Read
 
     public override int Read(Span<byte> buffer)
     {
-        int read = inner.Read(buffer);
+        int read = Inner.Read(buffer);
         _hash.AppendData(buffer[..read]);
         return read;
     }
@@ -32,7 +50,7 @@ public sealed class HashingReadStream(Stream inner, IncrementalHash hash) : Read
     {
         if (disposing)
         {
-            inner.Dispose();
+            _inner?.Dispose();
         }
 
         base.Dispose(disposing);

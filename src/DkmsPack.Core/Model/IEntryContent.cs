@@ -11,6 +11,44 @@ public interface IEntryContent
     Stream Open();
 }
 
+/// <summary>
+/// Opens entry contents one after another, for the loops over every file of a tree: the files of the tree are all read
+/// through one <see cref="FileReadStream"/>, so a large tree costs no stream, handle or path per file.
+/// </summary>
+public sealed class ContentReader : IDisposable
+{
+    private readonly FileReadStream _file = new();
+    private Stream? _other;
+
+    /// <summary>Closes the content opened before, then opens <paramref name="content"/>; valid until the next call.</summary>
+    public Stream Open(IEntryContent content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        Close();
+        if (content is DiskContent disk)
+        {
+            disk.OpenInto(_file);
+            return _file;
+        }
+
+        return _other = content.Open();
+    }
+
+    /// <summary>Closes the content opened last.</summary>
+    public void Close()
+    {
+        _file.CloseFile();
+        _other?.Dispose();
+        _other = null;
+    }
+
+    public void Dispose()
+    {
+        Close();
+        _file.Dispose();
+    }
+}
+
 /// <summary>A file on disk, streamed when the package is written.</summary>
 public sealed class DiskContent : IEntryContent
 {
@@ -41,11 +79,27 @@ public sealed class DiskContent : IEntryContent
 
     public long Length { get; }
 
-    /// <summary>
-    /// Opens the file unbuffered (the writers copy in large blocks), failing with a message that names it. The path
-    /// is composed on the stack: this runs once for every file of the tree.
-    /// </summary>
+    /// <summary>Opens the file unbuffered (the writers copy in large blocks), failing with a message that names it.</summary>
     public Stream Open()
+    {
+        var stream = new FileReadStream();
+        try
+        {
+            OpenInto(stream);
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens the file in <paramref name="stream"/>, instead of the file it read before. The path is composed on the
+    /// stack: this runs once for every file of the tree.
+    /// </summary>
+    internal void OpenInto(FileReadStream stream)
     {
         ReadOnlySpan<char> end = _pathEnd.AsSpan(_pathEnd is null ? 0 : _pathEndOffset);
         int length = _pathStart.Length + end.Length;
@@ -54,7 +108,7 @@ public sealed class DiskContent : IEntryContent
         end.CopyTo(path[_pathStart.Length..]);
         try
         {
-            return FileReadStream.Open(path);
+            stream.Reopen(path);
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {

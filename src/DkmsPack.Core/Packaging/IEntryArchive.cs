@@ -22,7 +22,8 @@ public static class EntryArchiving
 {
     /// <summary>
     /// Writes every entry into <paramref name="archive"/> in order, hashing each regular file's content on the way with
-    /// <paramref name="digest"/> (each file is read once); returns each regular file's digest by entry index.
+    /// <paramref name="digest"/> (each file is read once, all through one reader and one hashing stream); returns each
+    /// regular file's digest by entry index.
     /// </summary>
     public static FileDigests WriteAll(IEntryArchive archive, IReadOnlyList<PackageEntry> entries, HashAlgorithmName digest, ProgressCounter progress)
     {
@@ -31,6 +32,8 @@ public static class EntryArchiving
         ArgumentNullException.ThrowIfNull(progress);
         var digests = new FileDigests(entries.Count, digest);
         using IncrementalHash hash = IncrementalHash.CreateHash(digest);
+        using var reader = new ContentReader();
+        using var hashing = new IO.HashingReadStream(hash);
         for (int i = 0; i < entries.Count; i++)
         {
             PackageEntry entry = entries[i];
@@ -43,11 +46,8 @@ public static class EntryArchiving
                     archive.WriteSymlink(entry, i);
                     break;
                 default:
-                    using (var content = new IO.HashingReadStream(entry.Content!.Open(), hash))
-                    {
-                        archive.WriteFile(entry, i, content);
-                        content.WriteDigest(digests.Slot(i));
-                    }
+                    archive.WriteFile(entry, i, hashing.Reading(reader.Open(entry.Content!)));
+                    hashing.WriteDigest(digests.Slot(i));
 
                     progress.FileWritten(entry.Size);
                     break;

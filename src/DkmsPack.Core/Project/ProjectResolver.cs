@@ -62,15 +62,31 @@ public static class ProjectResolver
         ArgumentNullException.ThrowIfNull(sourceEntries);
         ArgumentNullException.ThrowIfNull(parts);
         HashSet<string> emptied = [.. parts.TreeExclusions.SelectMany(Parents).Select(p => installDirectory + "/" + p)];
-        while (true)
+        if (emptied.Count == 0)
         {
-            int removed = sourceEntries.RemoveAll(e => e.Kind == EntryKind.Directory && emptied.Contains(e.Path)
-                && !sourceEntries.Any(o => o.Path.StartsWith(e.Path + "/", StringComparison.Ordinal)));
-            if (removed == 0)
+            return;
+        }
+
+        int removed;
+        do
+        {
+            removed = sourceEntries.RemoveAll(e => e.Kind == EntryKind.Directory && emptied.Contains(e.Path) && !HasEntryBelow(sourceEntries, e.Path));
+        }
+        while (removed > 0);
+    }
+
+    // A loop, not Any with a lambda: that lambda would capture the directory, one closure for every entry of the tree.
+    private static bool HasEntryBelow(List<PackageEntry> entries, string directory)
+    {
+        foreach (PackageEntry entry in entries)
+        {
+            if (entry.Path.Length > directory.Length && entry.Path[directory.Length] == '/' && entry.Path.StartsWith(directory, StringComparison.Ordinal))
             {
-                return;
+                return true;
             }
         }
+
+        return false;
     }
 
     private static IEnumerable<string> Parents(string relative)

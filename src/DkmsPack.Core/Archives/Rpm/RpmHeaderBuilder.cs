@@ -239,9 +239,11 @@ public sealed class RpmHeaderBuilder
         int width = T.Zero.GetByteCount();
         return Add(tag, type, count, checked(count * width), data =>
         {
+            // TryWriteBigEndian, not WriteBigEndian: that one is a default interface method, and calling it on a struct
+            // boxes the value (one object per file and column).
             for (int i = 0; i < count; i++)
             {
-                valueAt(i).WriteBigEndian(data[(i * width)..]);
+                _ = valueAt(i).TryWriteBigEndian(data[(i * width)..], out _);
             }
         });
     }
